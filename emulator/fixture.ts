@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The emulator's world: who can sign in, which accounts and roles exist, which regions each
+ * account has enabled, and which managed instances live where and what their ports reach.
+ * Every fixture, from a file or built by a test, is parsed with this schema first, so a mistake
+ * is reported with its path instead of surfacing later as a strange API answer.
+ */
+
+const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits, e.g. "111122223333"');
+const regionName = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'a region name looks like "eu-west-1"');
+const hostPort = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, 'a TCP address is "host:port", e.g. "127.0.0.1:5432"');
+
+export const RoleSchema = z.object({
+  name: z.string().min(1).max(64),
+  /**
+   * IAM-style action patterns this role may call, e.g. "ssm:*", "ec2:Describe*".
+   * Omitted: everything. A call outside the list gets AccessDeniedException.
+   */
+  allow: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z*]+$/)).optional(),
+});
+
+export const AccountSchema = z.object({
+  id: accountId,
+  name: z.string().min(1),
+  email: z.string().email().optional(),
+  roles: z.array(RoleSchema).min(1, 'an account needs at least one role (permission set)'),
+  regions: z.array(regionName).min(1, 'an account needs at least one enabled region'),
+});
+
+export const InstanceSchema = z.object({
+  id: z
+    .string()
+    .regex(/^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/, 'an instance id is "i-" + 8–17 hex digits, or "mi-" + 17 for on-prem nodes'),
+  account: accountId,
+  region: regionName,
+  name: z.string().optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  platform: z.enum(['Linux', 'Windows', 'MacOS']).default('Linux'),
+  platformName: z.string().optional(),
+  platformVersion: z.string().optional(),
+  state: z.enum(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']).default('running'),
+  pingStatus: z.enum(['Online', 'ConnectionLost', 'Inactive']).default('Online'),
+  agentVersion: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/, 'agent versions have four numeric parts').default('3.3.1802.0'),
+  privateIp: z.string().optional(),
+  /** What the instance's own `localhost:<port>` reaches: port → "host:port" on this machine. */
+  ports: z.record(z.string().regex(/^\d{1,5}$/), hostPort).default({}),
+  /** Hosts reachable through the instance (RemoteHost documents): "name:port" → "host:port" here. */
+  remoteHosts: z.record(hostPort, hostPort).default({}),
+  /** Local program standing in for the instance's login shell. */
+  shell: z.object({ command: z.string(), args: z.array(z.string()).default([]) }).optional(),
+});
+
+export const SessionPreferencesSchema = z.object({
+  kmsKeyId: z.string().optional(),
+  idleSessionTimeout: z.number().int().min(1).max(60).default(20),
+  maxSessionDuration: z.number().int().min(1).max(1440).optional(),
+  runAsEnabled: z.boolean().default(false),
+  runAsDefaultUser: z.string().optional(),
+  shellProfileLinux: z.string().optional(),
+});
+
+export const FaultsSchema = z.object({
+  /** Added to every API answer, per API name ("ListAccounts", "DescribeInstanceInformation", "*"). */
+  latencyMs: z.record(z.string(), z.number().int().min(0)).default({}),
+  /** Every Nth call of an API answers ThrottlingException (API name or "*"). */
+  throttleEvery: z.record(z.string(), z.number().int().min(2)).default({}),
+  /** AccessDenied for everything in these accounts, or only these account/region pairs. */
+  accessDenied: z.array(z.object({ account: accountId, region: regionName.optional() })).default([]),
+  ssoTokenTtlSeconds: z.number().int().min(1).optional(),
+  roleCredentialsTtlSeconds: z.number().int().min(1).optional(),
+  /** Drop data-channel sockets after this many bytes or seconds (each connection counts anew). */
+  dropSocketAfterBytes: z.number().int().min(1).optional(),
+  dropSocketAfterSeconds: z.number().min(0.1).optional(),
+  /** The service's ~60-minute socket recycle, compressed; ResumeSession is refused afterwards. */
+  recycleAfterSeconds: z.number().min(0.1).optional(),
+  /** Fraction (0–1) of data-channel frames reordered, duplicated or delayed in each direction. */
+  reorderRate: z.number().min(0).max(1).default(0),
+  duplicateRate: z.number().min(0).max(1).default(0),
+  delayRate: z.number().min(0).max(1).default(0),
+  delayMs: z.number().int().min(0).default(50),
+  /** Instances whose agent is offline (TargetNotConnected on StartSession). */
+  offlineInstances: z.array(z.string()).default([]),
+});
+
+export const FixtureSchema = z.object({
+  sso: z.object({
+    startUrl: z.string().url(),
+    region: regionName,
+    users: z
+      .array(z.object({ username: z.string(), displayName: z.string().optional() }))
+      .default([{ username: 'demo', displayName: 'Demo User' }]),
+  }),
+  accounts: z.array(AccountSchema).min(1),
+  instances: z.array(InstanceSchema).default([]),
+  /** Session preferences (SSM-SessionManagerRunShell), per "account/region" or "*". */
+  sessionPreferences: z.record(z.string(), SessionPreferencesSchema).default({}),
+  faults: FaultsSchema.default(FaultsSchema.parse({})),
+});
+
+export type Fixture = z.infer<typeof FixtureSchema>;
+export type FixtureInput = z.input<typeof FixtureSchema>;
+export type FixtureAccount = z.infer<typeof AccountSchema>;
+export type FixtureInstance = z.infer<typeof InstanceSchema>;
+export type FixtureFaults = z.infer<typeof FaultsSchema>;
+export type SessionPreferences = z.infer<typeof SessionPreferencesSchema>;
+
+export class FixtureError extends Error {
+  override name = 'FixtureError';
+}
+
+/** Parses a fixture and checks the cross-references zod cannot see on its own. */
+export function parseFixture(input: unknown, source = 'fixture'): Fixture {
+  const result = FixtureSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new FixtureError(`${source} is not a valid emulator fixture:\n${lines.join('\n')}`);
+  }
+  const fixture = result.data;
+  const problems: string[] = [];
+  const accounts = new Map(fixture.accounts.map((a) => [a.id, a]));
+  const seenIds = new Set<string>();
+  fixture.instances.forEach((inst, i) => {
+    const account = accounts.get(inst.account);
+    if (!account) problems.push(`  instances.${i} (${inst.id}): account ${inst.account} is not in accounts`);
+    else if (!account.regions.includes(inst.region))
+      problems.push(`  instances.${i} (${inst.id}): region ${inst.region} is not enabled for account ${inst.account}`);
+    if (seenIds.has(inst.id)) problems.push(`  instances.${i}: duplicate instance id ${inst.id}`);
+    seenIds.add(inst.id);
+  });
+  if (problems.length) throw new FixtureError(`${source} has inconsistent references:\n${problems.join('\n')}`);
+  return fixture;
+}
+
+export function loadFixtureFile(path: string): Fixture {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FixtureError(`cannot read fixture ${path}: ${(err as Error).message}. Pass --fixture with an existing JSON file, e.g. emulator/fixtures/demo.json`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new FixtureError(`fixture ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseFixture(json, path);
+}
