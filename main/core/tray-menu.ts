@@ -1,0 +1,126 @@
+import type { TrayMenu, TrayMenuItem } from '../../preload/contract';
+
+/**
+ * What the tray shows, as plain data derived from app state. Electron turns it into a native
+ * menu; the web host shows it as the quick-connect popover. Keeping it pure means the whole
+ * menu logic is unit-tested without Electron.
+ */
+
+export interface TrayProfile {
+  id: string;
+  name: string;
+  kind: 'rdp' | 'postgres' | 'mysql' | 'custom' | 'ssh';
+  pinned: boolean;
+}
+
+export interface TrayRecentInstance {
+  key: string;
+  label: string;
+  /** e.g. "prod · eu-west-1" */
+  detail: string;
+}
+
+export interface TrayActiveTunnel {
+  id: string;
+  name: string;
+  localAddress: string;
+  state: 'listening' | 'connecting' | 'reconnecting' | 'failed';
+}
+
+export interface TraySignIn {
+  /** "signed-in" shows who; "expired" and "signed-out" offer sign-in. */
+  state: 'signed-in' | 'signed-out' | 'expired' | 'signing-in';
+  label?: string;
+}
+
+export interface TrayState {
+  signIn: TraySignIn;
+  profiles: TrayProfile[];
+  recentInstances: TrayRecentInstance[];
+  activeTunnels: TrayActiveTunnel[];
+}
+
+/** Most items a tray menu shows before the rest goes behind "More…" (long menus are unusable). */
+export const TRAY_MAX_ITEMS = 15;
+
+const separator = (id: string): TrayMenuItem => ({ id, label: '', kind: 'separator', enabled: false });
+const header = (id: string, label: string): TrayMenuItem => ({ id, label, kind: 'header', enabled: false });
+const action = (id: string, label: string, detail?: string, enabled = true): TrayMenuItem => ({
+  id,
+  label,
+  kind: 'action',
+  enabled,
+  ...(detail ? { detail } : {}),
+});
+
+const tunnelStateLabel: Record<TrayActiveTunnel['state'], string> = {
+  listening: 'listening',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  failed: 'failed',
+};
+
+function signInItem(signIn: TraySignIn): TrayMenuItem {
+  switch (signIn.state) {
+    case 'signed-in':
+      return action('signin.status', `Signed in${signIn.label ? ` as ${signIn.label}` : ''}`, undefined, false);
+    case 'signing-in':
+      return action('signin.status', 'Signing in…', undefined, false);
+    case 'expired':
+      return action('signin.start', 'Session expired — sign in again');
+    case 'signed-out':
+      return action('signin.start', 'Sign in…');
+  }
+}
+
+export function buildTrayMenu(state: TrayState): TrayMenu {
+  // Connect items compete for the limited space: pinned profiles first (the user chose them),
+  // then recent instances, then active tunnels. Fixed items (sign-in, open, quit) always show.
+  const pinned = state.profiles.filter((p) => p.pinned);
+  const quick: TrayMenuItem[][] = [
+    pinned.map((p) => action(`profile.start:${p.id}`, p.name, p.kind.toUpperCase())),
+    state.recentInstances.map((r) => action(`instance.shell:${r.key}`, r.label, r.detail)),
+    state.activeTunnels.map((t) =>
+      action(`tunnel.stop:${t.id}`, `Stop ${t.name}`, `${t.localAddress} · ${tunnelStateLabel[t.state]}`),
+    ),
+  ];
+  const headers = ['Pinned', 'Recent instances', 'Active tunnels'];
+
+  // Rows always present: separator, sign-in, separator, open, quit.
+  const available = TRAY_MAX_ITEMS - 5;
+  const sections = quick
+    .map((entries, index) => ({ title: headers[index] ?? '', entries, id: `section.${index}` }))
+    .filter((section) => section.entries.length > 0);
+  const wanted = sections.reduce((rows, section) => rows + 1 + section.entries.length, 0);
+  // When everything does not fit, one row goes to "More…".
+  let budget = wanted <= available ? available : available - 1;
+  const items: TrayMenuItem[] = [];
+  const overflow: TrayMenuItem[] = [];
+  for (const section of sections) {
+    // A header is only worth a row if at least one entry follows it.
+    const shown = budget >= 2 ? section.entries.slice(0, budget - 1) : [];
+    if (shown.length > 0) {
+      items.push(header(section.id, section.title), ...shown);
+      budget -= 1 + shown.length;
+    }
+    overflow.push(...section.entries.slice(shown.length));
+  }
+
+  if (overflow.length > 0) {
+    items.push({ id: 'more', label: `More… (${overflow.length})`, kind: 'submenu', enabled: true, items: overflow });
+  }
+  if (items.length > 0) items.push(separator('sep.quick'));
+  items.push(signInItem(state.signIn));
+  items.push(separator('sep.app'));
+  items.push(action('app.open', 'Open Bastionless'));
+  items.push(action('app.quit', 'Quit'));
+
+  const tunnels = state.activeTunnels.length;
+  const tooltip = `Bastionless — ${tunnels === 0 ? 'no active tunnels' : `${tunnels} active tunnel${tunnels === 1 ? '' : 's'}`}`;
+  return { tooltip, items };
+}
+
+/** Counts the rows a menu occupies (submenu entries are not rows of the top-level menu). */
+export function countTopLevelRows(menu: TrayMenu): number {
+  return menu.items.length;
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { createCoreServices, type CoreServices } from '../core/services';
+import { buildTrayMenu } from '../core/tray-menu';
+import { createDispatcher, type Dispatcher, type Handlers } from './dispatch';
+import { EventBus } from './events';
+import { appHandlers } from './handlers/app';
+import { StreamRegistry } from './streams';
+
+/**
+ * Everything a host (Electron main or the web host) needs to serve the renderer: the core, the
+ * dispatch table, the event bus and the stream registry. Hosts add only their transport and
+ * their own reactions to shell-level menu items (show the window, quit).
+ */
+export interface HostContext {
+  core: CoreServices;
+  dispatcher: Dispatcher;
+  events: EventBus;
+  streams: StreamRegistry;
+  /** Runs a tray / quick-connect item; returns false for items the host itself must handle. */
+  activateMenuItem(id: string): boolean;
+  dispose(): Promise<void>;
+}
+
+export interface HostOptions {
+  emulator: boolean;
+  log?: (line: string) => void;
+}
+
+export function readAppVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export function createHostContext(options: HostOptions): HostContext {
+  const core = createCoreServices({ version: readAppVersion(), emulator: options.emulator });
+  const events = new EventBus();
+  const streams = new StreamRegistry();
+  const activateMenuItem = (id: string): boolean => {
+    if (id === 'app.open') events.emit('app.navigate', { view: 'instances' });
+    // Feature items (profile.start:…, tunnel.stop:…, instance.shell:…) are routed here as the
+    // features land; app.open / app.quit stay with the host, which owns windows and lifetime.
+    return false;
+  };
+  const handlers: Handlers = {
+    ...appHandlers({ core, activateMenuItem }),
+  };
+  const dispatcher = createDispatcher(handlers, options.log);
+  const unsubscribe = core.appState.onChange((state) => events.emit('tray.changed', buildTrayMenu(state)));
+  return {
+    core,
+    events,
+    streams,
+    dispatcher,
+    activateMenuItem,
+    async dispose() {
+      streams.closeAll('the app is shutting down');
+      unsubscribe();
+      await core.dispose();
+    },
+  };
+}

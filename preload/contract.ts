@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import { appChannels, appEvents } from './contract/app';
+import type { EventDef, IpcError, RequestDef } from './contract/define';
+
+/**
+ * The one IPC contract between the renderer and main. Each feature keeps its channels in
+ * preload/contract/<feature>.ts; this file only assembles them. Add a feature by spreading its
+ * channels and events below.
+ */
+export const channels = {
+  ...appChannels,
+} as const;
+
+export const events = {
+  ...appEvents,
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelArg<C extends ChannelName> = z.input<Channels[C]['arg']>;
+export type ChannelResult<C extends ChannelName> = z.output<Channels[C]['result']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export type { IpcError, RequestDef, EventDef };
+export * from './contract/define';
+export * from './contract/app';
+
+/**
+ * Binary streams (shell I/O, tunnel data) carry bytes both ways with credit-based backpressure:
+ * the reader grants credit as it consumes, and the writer never has more than the granted bytes
+ * in flight. So a flood of shell output stops at the data channel instead of growing memory.
+ */
+export interface StreamHandle {
+  /** Called for every chunk; call `done()` once the chunk is consumed (e.g. xterm's write callback). */
+  onData(listener: (chunk: Uint8Array, done: () => void) => void): () => void;
+  onEnd(listener: (reason: string | null) => void): () => void;
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
+/** What the renderer sees as `window.bastionless`, whichever transport carries it. */
+export interface BastionlessApi {
+  call<C extends ChannelName>(channel: C, arg: ChannelArg<C>): Promise<ChannelResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  openStream(streamId: string): StreamHandle;
+}
+
+/** Thrown in the renderer when a call fails; carries the main-side error as data. */
+export class BastionlessCallError extends Error {
+  override name = 'BastionlessCallError';
+  constructor(
+    readonly channel: string,
+    readonly error: IpcError,
+  ) {
+    super(error.message);
+  }
+  get code(): string {
+    return this.error.code;
+  }
+  get hint(): string | undefined {
+    return this.error.hint;
+  }
+}
+
+/** Bytes of unconsumed stream data the reader allows in flight before the writer must wait. */
+export const STREAM_WINDOW_BYTES = 512 * 1024;
