@@ -1,0 +1,225 @@
+/**
+ * Binary codec for Session Manager data-channel messages (spec §3, §4).
+ *
+ * How to use:
+ *   const frame = encodeMessage({ messageType: MessageType.InputStreamData, sequenceNumber: 3,
+ *                                 payloadType: PayloadType.Output, payload: bytes });
+ *   const msg = parseMessage(frame);           // decode + validate, throws only ProtocolError
+ *   if (msg.messageType === MessageType.Acknowledge) parseAcknowledge(msg.payload)...
+ *
+ * One buffer per encoded frame; a decoded message's payload is a view into the frame (no copy),
+ * so copy it if you keep it beyond the frame's life and the frame buffer is reused.
+ * JSON payload builders and parsers for every control payload live in ./payloads.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { ProtocolError } from './errors';
+import { MessageType } from './constants';
+
+export { MessageType, PayloadType, MessageFlags, PortFlag, isStreamMessageType } from './constants';
+export type { KnownMessageType, PortFlagValue } from './constants';
+export * from './payloads';
+export { ProtocolError } from './errors';
+export type { ProtocolErrorCode } from './errors';
+
+/** Header layout (§3.1). */
+export const HEADER_LENGTH = 116;
+export const PAYLOAD_OFFSET = 120;
+export const MESSAGE_TYPE_LENGTH = 32;
+const OFF_MESSAGE_TYPE = 4;
+const OFF_SCHEMA_VERSION = 36;
+const OFF_CREATED_DATE = 40;
+const OFF_SEQUENCE = 48;
+const OFF_FLAGS = 56;
+const OFF_MESSAGE_ID = 64;
+const OFF_DIGEST = 80;
+const OFF_PAYLOAD_TYPE = 112;
+const OFF_PAYLOAD_LENGTH = 116;
+const DIGEST_LENGTH = 32;
+
+export interface SsmMessage {
+  messageType: string;
+  schemaVersion: number;
+  /** Unix milliseconds. */
+  createdDate: number;
+  sequenceNumber: number;
+  flags: number;
+  /** Canonical lowercase hyphenated UUID (halves already swapped back). */
+  messageId: string;
+  payloadType: number;
+  /** Header PayloadLength as sent; the payload itself is delimited by the frame end (§3.2). */
+  payloadLength: number;
+  payloadDigest: Uint8Array;
+  headerLength: number;
+  payload: Uint8Array;
+}
+
+export interface MessageInit {
+  messageType: string;
+  payload: Uint8Array;
+  sequenceNumber?: number;
+  flags?: number;
+  payloadType?: number;
+  messageId?: string;
+  createdDate?: number;
+  schemaVersion?: number;
+}
+
+const SPACE = 0x20;
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** SHA-256 of the payload, via node:crypto. */
+export function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** Writes the UUID's 16 bytes in wire order: canonical bytes 8–15, then 0–7 (§3.2). */
+export function writeUuidWire(uuid: string, target: Uint8Array, offset: number): void {
+  if (!UUID_RE.test(uuid)) throw new ProtocolError('BAD_UUID', `"${uuid}" is not a UUID; pass a canonical 8-4-4-4-12 hex UUID`);
+  const hex = uuid.replace(/-/g, '');
+  for (let i = 0; i < 16; i++) {
+    const byte = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    // canonical byte i goes to wire position (i + 8) mod 16
+    target[offset + ((i + 8) & 15)] = byte;
+  }
+}
+
+/** Reads a wire-order UUID (halves swapped) back into canonical lowercase form. */
+export function readUuidWire(source: Uint8Array, offset: number): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
+    s += HEX[source[offset + ((i + 8) & 15)] as number];
+  }
+  return s;
+}
+
+/** Canonical UUID -> 16 wire-order bytes. */
+export function uuidToWire(uuid: string): Uint8Array {
+  const out = new Uint8Array(16);
+  writeUuidWire(uuid, out, 0);
+  return out;
+}
+
+function checkUint(name: string, v: number, max: number): void {
+  if (!Number.isSafeInteger(v) || v < 0 || v > max) {
+    throw new ProtocolError('FIELD_OUT_OF_RANGE', `${name} ${v} must be an integer in 0..${max}`);
+  }
+}
+
+/**
+ * Serialises one message into a single freshly allocated buffer (header + payload).
+ * Throws ProtocolError for an empty payload (never sent, §3.6) or out-of-range fields.
+ */
+export function encodeMessage(init: MessageInit): Buffer {
+  const { messageType, payload } = init;
+  if (payload.length === 0) {
+    throw new ProtocolError('EMPTY_PAYLOAD', `refusing to send an empty ${messageType} payload; the peers drop or reject them (spec §3.6)`);
+  }
+  if (messageType.length === 0 || messageType.length > MESSAGE_TYPE_LENGTH || !/^[\x21-\x7e]+$/.test(messageType)) {
+    throw new ProtocolError('BAD_MESSAGE_TYPE', `MessageType "${messageType}" must be 1..32 printable ASCII characters`);
+  }
+  const seq = init.sequenceNumber ?? 0;
+  if (!Number.isSafeInteger(seq)) throw new ProtocolError('FIELD_OUT_OF_RANGE', `SequenceNumber ${seq} must be a safe integer`);
+  const flags = init.flags ?? 0;
+  checkUint('Flags', flags, Number.MAX_SAFE_INTEGER);
+  const payloadType = init.payloadType ?? 0;
+  checkUint('PayloadType', payloadType, 0xffffffff);
+  const createdDate = init.createdDate ?? Date.now();
+  checkUint('CreatedDate', createdDate, Number.MAX_SAFE_INTEGER);
+  const schemaVersion = init.schemaVersion ?? 1;
+  checkUint('SchemaVersion', schemaVersion, 0xffffffff);
+
+  const buf = Buffer.allocUnsafe(PAYLOAD_OFFSET + payload.length);
+  buf.writeUInt32BE(HEADER_LENGTH, 0);
+  buf.fill(SPACE, OFF_MESSAGE_TYPE, OFF_MESSAGE_TYPE + MESSAGE_TYPE_LENGTH);
+  buf.write(messageType, OFF_MESSAGE_TYPE, 'latin1');
+  buf.writeUInt32BE(schemaVersion, OFF_SCHEMA_VERSION);
+  buf.writeBigUInt64BE(BigInt(createdDate), OFF_CREATED_DATE);
+  buf.writeBigInt64BE(BigInt(seq), OFF_SEQUENCE);
+  buf.writeBigUInt64BE(BigInt(flags), OFF_FLAGS);
+  writeUuidWire(init.messageId ?? randomUUID(), buf, OFF_MESSAGE_ID);
+  buf.set(sha256(payload), OFF_DIGEST);
+  buf.writeUInt32BE(payloadType, OFF_PAYLOAD_TYPE);
+  buf.writeUInt32BE(payload.length, OFF_PAYLOAD_LENGTH);
+  buf.set(payload, PAYLOAD_OFFSET);
+  return buf;
+}
+
+function readSafeU64(b: Buffer, off: number, name: string): number {
+  const v = b.readBigUInt64BE(off);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('FIELD_OUT_OF_RANGE', `${name} ${v} is too large`);
+  return Number(v);
+}
+
+function decodeMessageType(b: Buffer): string {
+  let start = OFF_MESSAGE_TYPE;
+  let end = OFF_MESSAGE_TYPE + MESSAGE_TYPE_LENGTH;
+  // Readers strip NULs and whitespace from both ends (§3.2): accept NUL padding, send spaces.
+  const isPad = (c: number): boolean => c === 0 || c === SPACE || (c >= 9 && c <= 13);
+  while (start < end && isPad(b[start] as number)) start++;
+  while (end > start && isPad(b[end - 1] as number)) end--;
+  return b.toString('latin1', start, end);
+}
+
+/**
+ * Structural decode: every field by offset, payload = frame[HeaderLength+4 ..] as a view.
+ * Never reads out of bounds, never allocates from a length field; throws only ProtocolError.
+ * Does not check the semantic rules (use validateMessage or parseMessage).
+ */
+export function decodeMessage(frame: Uint8Array): SsmMessage {
+  if (frame.length < PAYLOAD_OFFSET) {
+    throw new ProtocolError('FRAME_TOO_SHORT', `frame of ${frame.length} bytes is shorter than the 120-byte header`);
+  }
+  const b = asBuffer(frame);
+  const headerLength = b.readUInt32BE(0);
+  if (headerLength < HEADER_LENGTH || headerLength > b.length - 4) {
+    throw new ProtocolError('BAD_HEADER_LENGTH', `HeaderLength ${headerLength} must be >= 116 and leave room in a ${b.length}-byte frame`);
+  }
+  const seq = b.readBigInt64BE(OFF_SEQUENCE);
+  if (seq > BigInt(Number.MAX_SAFE_INTEGER) || seq < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new ProtocolError('FIELD_OUT_OF_RANGE', `SequenceNumber ${seq} is out of range`);
+  }
+  return {
+    headerLength,
+    messageType: decodeMessageType(b),
+    schemaVersion: b.readUInt32BE(OFF_SCHEMA_VERSION),
+    createdDate: readSafeU64(b, OFF_CREATED_DATE, 'CreatedDate'),
+    sequenceNumber: Number(seq),
+    flags: readSafeU64(b, OFF_FLAGS, 'Flags'),
+    messageId: readUuidWire(b, OFF_MESSAGE_ID),
+    payloadDigest: b.subarray(OFF_DIGEST, OFF_DIGEST + DIGEST_LENGTH),
+    payloadType: b.readUInt32BE(OFF_PAYLOAD_TYPE),
+    payloadLength: b.readUInt32BE(OFF_PAYLOAD_LENGTH),
+    payload: b.subarray(headerLength + 4),
+  };
+}
+
+export interface ValidateOptions {
+  /** Check SHA-256 of the payload (the client does, the agent does not: §3.5). Default true. */
+  checkDigest?: boolean;
+}
+
+/** Semantic checks of §3.5. Publication messages are accepted unchecked, as the client does. */
+export function validateMessage(msg: SsmMessage, options: ValidateOptions = {}): void {
+  if (msg.messageType === MessageType.StartPublication || msg.messageType === MessageType.PausePublication) return;
+  if (msg.messageType.length === 0) throw new ProtocolError('BAD_MESSAGE_TYPE', 'MessageType is empty');
+  if (msg.createdDate === 0) throw new ProtocolError('ZERO_CREATED_DATE', 'CreatedDate is zero');
+  if ((options.checkDigest ?? true) && (msg.payloadLength !== 0 || msg.payload.length !== 0)) {
+    const digest = sha256(msg.payload);
+    if (!digest.equals(msg.payloadDigest)) {
+      throw new ProtocolError('DIGEST_MISMATCH', `payload digest mismatch on ${msg.messageType} seq ${msg.sequenceNumber}; frame corrupted`);
+    }
+  }
+}
+
+/** decodeMessage + validateMessage. */
+export function parseMessage(frame: Uint8Array, options?: ValidateOptions): SsmMessage {
+  const msg = decodeMessage(frame);
+  validateMessage(msg, options);
+  return msg;
+}
