@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { parseFixture, type Fixture, type FixtureInput, type FixtureInstance } from '../../../emulator/fixture';
+import { createEmulatorSessionHub, type EmulatorSessionHub } from '../../../emulator/sessions';
+import type { SessionCredentials } from '../../../emulator/sessions/hub';
+import type { Pace } from '../../../emulator/agent/output-pump';
+
+/** Mounts the session hub on its own HTTP server (no AWS API half needed) with a fixture built in the test. */
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-west-1';
+export const OWNER = 'arn:aws:sts::111122223333:assumed-role/Admin/tester';
+
+export function baseFixture(instances: Array<Partial<FixtureInstance> & { id: string }>, extra: Partial<FixtureInput> = {}): FixtureInput {
+  return {
+    sso: { startUrl: 'https://example.awsapps.com/start', region: REGION },
+    accounts: [{ id: ACCOUNT, name: 'test', roles: [{ name: 'Admin' }], regions: [REGION] }],
+    instances: instances.map((i) => ({ account: ACCOUNT, region: REGION, ...i })),
+    ...extra,
+  };
+}
+
+/** A KMS stand-in: GenerateDataKey remembers (ciphertext → key, context); the hub's decrypt checks both. */
+export class FakeKms {
+  private readonly keys = new Map<string, { plaintext: Buffer; context: Record<string, string> }>();
+  decrypts = 0;
+  generateDataKey = (_keyId: string, context: Record<string, string>): { ciphertext: Uint8Array; plaintext: Uint8Array } => {
+    const ciphertext = randomBytes(48);
+    const plaintext = randomBytes(64);
+    this.keys.set(ciphertext.toString('hex'), { plaintext, context });
+    return { ciphertext, plaintext };
+  };
+  decrypt = (ciphertext: Uint8Array, context: Record<string, string>): Uint8Array => {
+    const entry = this.keys.get(Buffer.from(ciphertext).toString('hex'));
+    if (!entry) throw new Error('InvalidCiphertextException');
+    for (const [k, v] of Object.entries(entry.context)) if (context[k] !== v) throw new Error(`encryption context mismatch on ${k}`);
+    this.decrypts++;
+    return entry.plaintext;
+  };
+}
+
+export interface Harness {
+  hub: EmulatorSessionHub;
+  fixture: Fixture;
+  kms: FakeKms;
+  url: string;
+  start(instanceId: string, documentName?: string, parameters?: Record<string, string[]>): SessionCredentials;
+  close(): Promise<void>;
+}
+
+export async function startHarness(input: FixtureInput, pace: Pace = 'faithful', random?: () => number): Promise<Harness> {
+  const holder = { fixture: parseFixture(input) };
+  const kms = new FakeKms();
+  const server: Server = createServer((_req, res) => res.writeHead(404).end());
+  let url = '';
+  const hub = createEmulatorSessionHub({ fixture: () => holder.fixture, baseUrl: () => url, pace, kms, random });
+  server.on('upgrade', (req, socket, head) => {
+    if (!hub.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    hub,
+    get fixture() {
+      return holder.fixture;
+    },
+    set fixture(f: Fixture) {
+      holder.fixture = f;
+    },
+    kms,
+    url,
+    start(instanceId, documentName = 'SSM-SessionManagerRunShell', parameters = {}) {
+      const instance = holder.fixture.instances.find((i) => i.id === instanceId);
+      if (!instance) throw new Error(`no instance ${instanceId} in the test fixture`);
+      return hub.start({ account: instance.account, region: instance.region, instance, documentName, parameters, owner: OWNER });
+    },
+    async close() {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  } as Harness;
+}
+
+/** TCP echo server on 127.0.0.1:0; returns "127.0.0.1:<port>". */
+export async function startEchoServer(): Promise<{ address: string; server: TcpServer; connections: () => number }> {
+  let count = 0;
+  const server = createTcpServer((socket) => {
+    count++;
+    socket.on('error', () => socket.destroy());
+    socket.pipe(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, server, connections: () => count };
+}
