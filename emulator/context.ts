@@ -1,0 +1,56 @@
+import { FaultsSchema, parseFixture, type Fixture, type FixtureFaults } from './fixture';
+
+export type Pace = 'faithful' | 'none';
+
+/**
+ * The emulator's live state shared by every API: the fixture (whose faults the control API can
+ * change while running), the emulator clock (which tests can advance to expire tokens without
+ * sleeping), and the run options.
+ */
+export class EmulatorContext {
+  private current: Fixture;
+  private clockOffsetMs = 0;
+  private url = '';
+
+  constructor(
+    fixture: Fixture,
+    readonly pace: Pace,
+    readonly autoApprove: boolean,
+  ) {
+    this.current = fixture;
+  }
+
+  fixture(): Fixture {
+    return this.current;
+  }
+
+  /** Merges a partial fault set into the live fixture; the result is validated like a fixture file. */
+  setFaults(partial: Partial<FixtureFaults>): FixtureFaults {
+    const merged = FaultsSchema.parse({ ...this.current.faults, ...partial });
+    this.current = parseFixture({ ...this.current, faults: merged }, 'faults');
+    return this.current.faults;
+  }
+
+  resetFaults(): FixtureFaults {
+    this.current = { ...this.current, faults: FaultsSchema.parse({}) };
+    return this.current.faults;
+  }
+
+  /** Milliseconds since the epoch on the emulator clock (wall clock plus what tests advanced). */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  advanceClock(seconds: number): number {
+    this.clockOffsetMs += seconds * 1000;
+    return this.now();
+  }
+
+  baseUrl(): string {
+    return this.url;
+  }
+
+  setBaseUrl(url: string): void {
+    this.url = url;
+  }
+}

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { EmulatorContext } from './context';
+import type { CredentialStore } from './credentials';
+import { EmulatorApiError } from './errors';
+import type { CallRecord, FaultInjector } from './faults';
+import { FaultsSchema, type FixtureFaults } from './fixture';
+import { parseJsonBody, sendApiError, sendJson, validationMessage } from './http';
+import type { SsoOidc } from './sso-oidc';
+
+/** Partial fault sets: only the keys given change. Unknown keys are refused so typos are not silent. */
+export const FaultsPatchSchema = FaultsSchema.partial().strict();
+export type FaultsPatch = z.input<typeof FaultsPatchSchema>;
+
+const ApproveBody = z.object({ userCode: z.string().min(1), username: z.string().optional() }).strict();
+const DenyBody = z.object({ userCode: z.string().min(1) }).strict();
+const AdvanceBody = z.object({ seconds: z.number().positive() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new EmulatorApiError('ValidationError', validationMessage(r.error.issues), 400);
+  return r.data;
+}
+
+/** What tests (in process, or over HTTP under /_emulator/) can change while the emulator runs. */
+export class EmulatorControl {
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly oidc: SsoOidc,
+    private readonly faults: FaultInjector,
+    private readonly credentials: CredentialStore,
+  ) {}
+
+  getFaults(): FixtureFaults {
+    return this.ctx.fixture().faults;
+  }
+
+  setFaults(patch: FaultsPatch): FixtureFaults {
+    const parsed = parse(FaultsPatchSchema, patch);
+    const defined = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as Partial<FixtureFaults>;
+    return this.ctx.setFaults(defined);
+  }
+
+  resetFaults(): FixtureFaults {
+    this.faults.resetCounters();
+    return this.ctx.resetFaults();
+  }
+
+  /** Approves a pending device code as a person on the verification page would (first fixture user by default). */
+  approveDevice(userCode: string, username?: string): void {
+    this.oidc.approveDevice(userCode, username);
+  }
+
+  denyDevice(userCode: string): void {
+    this.oidc.denyDevice(userCode);
+  }
+
+  pendingUserCodes(): string[] {
+    return this.oidc.pendingUserCodes();
+  }
+
+  /** Takes an instance's agent offline (ConnectionLost, TargetNotConnected) or brings it back. */
+  setInstanceOnline(instanceId: string, online: boolean): void {
+    const instance = this.ctx.fixture().instances.find((i) => i.id === instanceId);
+    if (!instance) throw new EmulatorApiError('InvalidInstanceId', `no instance ${instanceId} in the fixture; GET /_emulator/state lists them`, 404);
+    const offline = new Set(this.ctx.fixture().faults.offlineInstances);
+    if (online) offline.delete(instanceId);
+    else offline.add(instanceId);
+    this.ctx.setFaults({ offlineInstances: [...offline] });
+  }
+
+  /** Moves the emulator clock on, so tokens, role credentials and device codes expire without waiting. */
+  advanceClock(seconds: number): number {
+    parse(AdvanceBody, { seconds });
+    return this.ctx.advanceClock(seconds);
+  }
+
+  /** Expires every role credential issued so far (the next signed call answers ExpiredTokenException). */
+  expireCredentials(): void {
+    this.credentials.expireAll(this.ctx.now());
+  }
+
+  calls(): CallRecord[] {
+    return this.faults.calls();
+  }
+
+  state() {
+    const f = this.ctx.fixture();
+    return {
+      url: this.ctx.baseUrl(),
+      pace: this.ctx.pace,
+      autoApprove: this.ctx.autoApprove,
+      now: new Date(this.ctx.now()).toISOString(),
+      startUrl: f.sso.startUrl,
+      ssoRegion: f.sso.region,
+      accounts: f.accounts.map((a) => ({ id: a.id, name: a.name, regions: a.regions, roles: a.roles.map((r) => r.name) })),
+      instances: f.instances.length,
+      faults: f.faults,
+      pendingUserCodes: this.pendingUserCodes(),
+    };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    try {
+      const result = this.dispatch(req.method ?? 'GET', url.pathname.replace(/^\/_emulator/, ''), body);
+      sendJson(res, 200, result);
+    } catch (err) {
+      if (err instanceof EmulatorApiError) sendApiError(res, 'control', err);
+      else throw err;
+    }
+  }
+
+  private dispatch(method: string, path: string, body: Buffer): unknown {
+    const input = () => parseJsonBody(body);
+    const key = `${method} ${path}`;
+    switch (key) {
+      case 'GET /':
+        return { endpoints: CONTROL_ENDPOINTS };
+      case 'GET /state':
+        return this.state();
+      case 'GET /faults':
+        return this.getFaults();
+      case 'PATCH /faults':
+      case 'PUT /faults':
+        return this.setFaults(input() as FaultsPatch);
+      case 'DELETE /faults':
+        return this.resetFaults();
+      case 'GET /device':
+        return { pendingUserCodes: this.pendingUserCodes() };
+      case 'POST /device/approve': {
+        const b = parse(ApproveBody, input());
+        this.approveDevice(b.userCode, b.username);
+        return { approved: b.userCode };
+      }
+      case 'POST /device/deny': {
+        const b = parse(DenyBody, input());
+        this.denyDevice(b.userCode);
+        return { denied: b.userCode };
+      }
+      case 'POST /clock/advance':
+        return { now: new Date(this.advanceClock(parse(AdvanceBody, input()).seconds)).toISOString() };
+      case 'POST /credentials/expire':
+        this.expireCredentials();
+        return { expired: true };
+      case 'GET /calls':
+        return { calls: this.calls() };
+    }
+    const instance = /^POST \/instances\/([^/]+)\/(offline|online)$/.exec(key);
+    if (instance) {
+      this.setInstanceOnline(instance[1]!, instance[2] === 'online');
+      return { instanceId: instance[1], online: instance[2] === 'online' };
+    }
+    throw new EmulatorApiError('NotFound', `no control endpoint ${key}; GET /_emulator/ lists them`, 404);
+  }
+}
+
+export const CONTROL_ENDPOINTS = [
+  'GET /_emulator/state',
+  'GET /_emulator/faults',
+  'PATCH /_emulator/faults {partial faults}',
+  'DELETE /_emulator/faults',
+  'GET /_emulator/device',
+  'POST /_emulator/device/approve {userCode, username?}',
+  'POST /_emulator/device/deny {userCode}',
+  'POST /_emulator/instances/<id>/offline',
+  'POST /_emulator/instances/<id>/online',
+  'POST /_emulator/clock/advance {seconds}',
+  'POST /_emulator/credentials/expire',
+  'GET /_emulator/calls',
+];
