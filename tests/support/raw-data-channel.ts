@@ -70,6 +70,7 @@ export class RawDataChannel {
   private waiters: Array<() => void> = [];
   private resendTimer: NodeJS.Timeout | undefined;
   private arrival = 0;
+  private readonly payloadListeners: Array<(payloadType: number, payload: Buffer) => void> = [];
 
   private constructor(
     private creds: Credentials,
@@ -141,6 +142,7 @@ export class RawDataChannel {
     const list = this.streams.get(msg.payloadType) ?? [];
     list.push(payload);
     this.streams.set(msg.payloadType, list);
+    for (const l of this.payloadListeners) l(msg.payloadType, payload);
     if (msg.payloadType === PayloadType.HandshakeRequest && (this.options.autoHandshake ?? true)) this.answerHandshake(msg.payload);
     if (msg.payloadType === PayloadType.EncChallengeRequest && (this.options.autoHandshake ?? true)) this.answerChallenge(msg.payload);
   }
@@ -204,6 +206,11 @@ export class RawDataChannel {
   }
 
   // ---- observing ----
+
+  /** Called with every in-order (decrypted) stream payload, e.g. to feed an smux client. */
+  onPayload(listener: (payloadType: number, payload: Buffer) => void): void {
+    this.payloadListeners.push(listener);
+  }
 
   /** Concatenated in-order payloads of one PayloadType (default Output). */
   bytes(payloadType: number = PayloadType.Output): Buffer {
