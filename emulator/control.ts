@@ -5,7 +5,7 @@ import type { CredentialStore } from './credentials';
 import { EmulatorApiError } from './errors';
 import type { CallRecord, FaultInjector } from './faults';
 import { FaultsSchema, type FixtureFaults } from './fixture';
-import { parseJsonBody, sendApiError, sendJson, validationMessage } from './http';
+import { parseInput, parseJsonBody, sendApiError, sendJson } from './http';
 import type { SsoOidc } from './sso-oidc';
 
 /** Partial fault sets: only the keys given change. Unknown keys are refused so typos are not silent. */
@@ -16,10 +16,9 @@ const ApproveBody = z.object({ userCode: z.string().min(1), username: z.string()
 const DenyBody = z.object({ userCode: z.string().min(1) }).strict();
 const AdvanceBody = z.object({ seconds: z.number().positive() }).strict();
 
+
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new EmulatorApiError('ValidationError', validationMessage(r.error.issues), 400);
-  return r.data;
+  return parseInput(schema, input, 'ValidationError');
 }
 
 /** What tests (in process, or over HTTP under /_emulator/) can change while the emulator runs. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import { EmulatorApiError } from './errors';
 
 /** Wire protocols the emulator answers in; each has its own error shape the SDK deserialisers expect. */
@@ -96,4 +97,11 @@ export function sendApiError(res: ServerResponse, protocol: Protocol, err: Emula
 export function validationMessage(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const parts = issues.map((i) => `Value at '${i.path.map(String).join('.') || 'request'}' failed to satisfy constraint: ${i.message}`);
   return `${parts.length} validation error${parts.length === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+/** Validates a request body; a mismatch becomes the service's validation error in AWS wording. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code = 'ValidationException'): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new EmulatorApiError(code, validationMessage(result.error.issues));
+  return result.data;
 }

@@ -7,10 +7,10 @@ import { CredentialStore } from './credentials';
 import { createEc2Service } from './ec2';
 import { FaultInjector } from './faults';
 import { parseFixture, type Fixture, type FixtureInput } from './fixture';
-import { EmulatorApiError } from './errors';
 import { EmulatedKms } from './kms';
 import { createEmulatorServer } from './server';
 import type { CreateSessionHub, SessionHub, SessionHubOptions } from './sessions/hub';
+import { createSessionHub } from './sessions/index';
 import { createSsmService } from './ssm';
 import { SsoOidc } from './sso-oidc';
 import { SsoPortal } from './sso-portal';
@@ -45,27 +45,14 @@ export interface RunningEmulator {
   control: EmulatorControl;
   /** The live fixture (faults reflect control API changes). */
   fixture(): Fixture;
-  /** The Session Manager side, when emulator/sessions is present. */
-  hub: SessionHub | undefined;
+  /** The Session Manager side (emulator/sessions, or the createSessionHub given). */
+  hub: SessionHub;
   kms: EmulatedKms;
   stop(): Promise<void>;
 }
 
 export class EmulatorStartError extends Error {
   override name = 'EmulatorStartError';
-}
-
-/** Loads emulator/sessions at run time, so this half works (and compiles) before that half lands. */
-async function loadSessionHub(): Promise<CreateSessionHub | undefined> {
-  const specifier = './sessions/index';
-  try {
-    const mod = (await import(/* @vite-ignore */ specifier)) as { createSessionHub?: CreateSessionHub };
-    return mod.createSessionHub;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not provide/.test(String((err as Error).message))) return undefined;
-    throw err;
-  }
 }
 
 export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
@@ -81,12 +68,8 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const kms = new EmulatedKms();
   const control = new EmulatorControl(ctx, oidc, faults, store);
 
-  const createHub = options.createSessionHub ?? (await loadSessionHub());
   const hubOptions: SessionHubOptions = { fixture: () => ctx.fixture(), baseUrl: () => ctx.baseUrl(), pace: ctx.pace, kms };
-  const hub = createHub?.(hubOptions);
-  const noHub = (): SessionHub => {
-    throw new EmulatorApiError('InternalServerError', 'the Session Manager side (emulator/sessions) is not available in this build', 500);
-  };
+  const hub = (options.createSessionHub ?? createSessionHub)(hubOptions);
 
   const server = createEmulatorServer({
     ctx,
@@ -94,7 +77,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     auth,
     oidc,
     portal,
-    jsonServices: [createSsmService(ctx, () => hub ?? noHub()), kms.service()],
+    jsonServices: [createSsmService(ctx, () => hub), kms.service()],
     query: createEc2Service(ctx),
     control,
     hub: () => hub,
@@ -134,7 +117,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     kms,
     stop: () =>
       (stopped ??= (async () => {
-        await hub?.close();
+        await hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

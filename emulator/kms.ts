@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { z } from 'zod';
 import type { Caller } from './auth';
 import { EmulatorApiError } from './errors';
-import { validationMessage } from './http';
+import { parseInput as parse } from './http';
 import type { JsonService } from './server';
 import type { KmsDataKeys } from './sessions/hub';
 
@@ -34,11 +34,6 @@ const DecryptInput = z.object({
   DryRun: z.boolean().optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new EmulatorApiError('ValidationException', validationMessage(r.error.issues));
-  return r.data;
-}
 
 function canonicalContext(ctx: Record<string, string> | undefined): string {
   return JSON.stringify(Object.entries(ctx ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -4,7 +4,7 @@ import type { EmulatorContext } from './context';
 import { getSessionDocument, sessionPreferencesFor } from './documents';
 import { EmulatorApiError } from './errors';
 import type { FixtureInstance } from './fixture';
-import { validationMessage } from './http';
+import { parseInput as parse } from './http';
 import { paginate } from './paging';
 import type { JsonService } from './server';
 import type { SessionHub, SessionSummary } from './sessions/hub';
@@ -15,11 +15,6 @@ const LATEST_AGENT_VERSION = '3.3.1802.0';
 const DEFAULT_DOCUMENT = 'SSM-SessionManagerRunShell';
 const INSTANCE_ID = /^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/;
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new EmulatorApiError('ValidationException', validationMessage(r.error.issues));
-  return r.data;
-}
 
 const InstanceInfoInput = z.object({
   InstanceInformationFilterList: z.array(z.object({ key: z.string(), valueSet: z.array(z.string()).min(1).max(100) })).optional(),

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { EmulatorContext } from './context';
 import { EmulatorApiError } from './errors';
-import { validationMessage } from './http';
+import { parseInput } from './http';
 
 /**
  * IAM Identity Center OIDC (sso-oauth): client registration, the device authorization grant,
@@ -97,11 +97,6 @@ export const AuthorizeQuery = z.object({
   scopes: z.string().optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new EmulatorApiError('InvalidRequestException', validationMessage(result.error.issues));
-  return result.data;
-}
 
 function token(prefix: string): string {
   return prefix + randomBytes(48).toString('base64url');
@@ -124,6 +119,10 @@ function redirectMatches(registered: string, actual: string): boolean {
   } catch {
     return false;
   }
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  return parseInput(schema, input, 'InvalidRequestException');
 }
 
 export class SsoOidc {
