@@ -23,6 +23,8 @@ export interface HostContext {
 
 export interface HostOptions {
   emulator: boolean;
+  /** The host's own reactions to "Open Bastionless" and "Quit" (show the window, exit). */
+  shellActions?: { open(): void; quit(): void };
   log?: (line: string) => void;
 }
 
@@ -36,9 +38,18 @@ export function createHostContext(options: HostOptions): HostContext {
   const events = new EventBus();
   const streams = new StreamRegistry();
   const activateMenuItem = (id: string): boolean => {
-    if (id === 'app.open') events.emit('app.navigate', { view: 'instances' });
+    // Windows and process lifetime belong to the host; without shellActions it handles them itself.
+    if (id === 'app.open') {
+      events.emit('app.navigate', { view: 'instances' });
+      options.shellActions?.open();
+      return options.shellActions !== undefined;
+    }
+    if (id === 'app.quit') {
+      options.shellActions?.quit();
+      return options.shellActions !== undefined;
+    }
     // Feature items (profile.start:…, tunnel.stop:…, instance.shell:…) are routed here as the
-    // features land; app.open / app.quit stay with the host, which owns windows and lifetime.
+    // features land.
     return false;
   };
   const handlers: Handlers = {

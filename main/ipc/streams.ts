@@ -66,6 +66,11 @@ export class MainStream {
 
   attach(sink: StreamSink): void {
     this.sink = sink;
+    // A new reader starts with a fresh window: credit held by a reader that went away (a
+    // reloaded page) would otherwise be lost and stall the stream for good.
+    const pendingBytes = this.pending.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    this.credit = STREAM_WINDOW_BYTES - pendingBytes;
+    this.releaseWaiters();
     for (const chunk of this.pending.splice(0)) sink.data(chunk);
     if (this.endReason !== undefined) sink.end(this.endReason);
   }

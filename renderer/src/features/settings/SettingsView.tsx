@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { useCall } from '../../hooks/useApi';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { applyTheme, loadThemePreference, type ThemePreference } from '../../shell/theme';
+
+export function SettingsView() {
+  const info = useCall('app.info', undefined);
+  const [theme, setTheme] = useState<ThemePreference>(loadThemePreference);
+  const choose = (pref: ThemePreference) => {
+    setTheme(pref);
+    applyTheme(pref);
+  };
+  return (
+    <section className="view" aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <fieldset className="field-group">
+        <legend>Appearance</legend>
+        {(['system', 'dark', 'light'] as const).map((pref) => (
+          <label key={pref} className="radio">
+            <input type="radio" name="theme" value={pref} checked={theme === pref} onChange={() => choose(pref)} />
+            {pref === 'system' ? 'Follow the system' : pref === 'dark' ? 'Dark' : 'Light'}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="field-group">
+        <legend>About</legend>
+        {info.error && <ErrorNotice error={info.error} onRetry={info.reload} />}
+        {info.data && (
+          <dl className="facts">
+            <dt>Version</dt>
+            <dd data-testid="app-version">{info.data.version}</dd>
+            <dt>Running in</dt>
+            <dd>{info.data.transport === 'electron' ? 'Desktop app' : 'Browser (web host)'}</dd>
+            <dt>AWS endpoints</dt>
+            <dd>{info.data.emulator ? 'Embedded emulator' : 'AWS'}</dd>
+          </dl>
+        )}
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'react';
+import { onConnectionChange, type ConnectionState } from '../api';
+import { views, type ViewId } from '../features/views';
+import { useCall, useEvent } from '../hooks/useApi';
+import { QuickConnect } from './QuickConnect';
+
+const isMac = navigator.platform.toLowerCase().includes('mac');
+
+export function App() {
+  const [view, setView] = useState<ViewId>('instances');
+  const [quickOpen, setQuickOpen] = useState(false);
+  const [connection, setConnection] = useState<ConnectionState>('open');
+  const info = useCall('app.info', undefined);
+
+  useEffect(() => onConnectionChange(setConnection), []);
+  useEvent(
+    'app.navigate',
+    useCallback(({ view: target }) => {
+      if (target !== 'login') setView(target);
+    }, []),
+  );
+
+  // Ctrl/Cmd+1..4 switch views; Ctrl/Cmd+K opens quick connect.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const mod = isMac ? event.metaKey : event.ctrlKey;
+      if (!mod || event.altKey || event.shiftKey) return;
+      if (event.key === 'k') {
+        event.preventDefault();
+        setQuickOpen((open) => !open);
+        return;
+      }
+      const index = Number(event.key) - 1;
+      const target = views[index];
+      if (target) {
+        event.preventDefault();
+        setView(target.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const Current = views.find((v) => v.id === view)?.component ?? views[0]!.component;
+  const modKey = isMac ? '⌘' : 'Ctrl+';
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand" aria-label="Bastionless">
+          <span className="brand-mark" aria-hidden="true" />
+          Bastionless
+        </div>
+        <nav className="nav" aria-label="Views">
+          {views.map((v, index) => (
+            <button
+              key={v.id}
+              type="button"
+              className={`nav-item${v.id === view ? ' active' : ''}`}
+              aria-current={v.id === view ? 'page' : undefined}
+              title={`${v.label} (${modKey}${index + 1})`}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
+        <div className="topbar-actions">
+          <button
+            type="button"
+            className="button"
+            aria-haspopup="menu"
+            aria-expanded={quickOpen}
+            title={`Quick connect (${modKey}K)`}
+            onClick={() => setQuickOpen((open) => !open)}
+          >
+            Quick connect
+          </button>
+          {quickOpen && <QuickConnect onClose={() => setQuickOpen(false)} />}
+        </div>
+      </header>
+      <main className="content">
+        <Current />
+      </main>
+      <footer className="statusbar" aria-label="Status">
+        <span className={`dot ${connection === 'open' ? 'ok' : 'bad'}`} aria-hidden="true" />
+        <span data-testid="connection-state">{connection === 'open' ? 'Connected' : 'Disconnected from Bastionless'}</span>
+        {info.data && (
+          <>
+            <span className="sep">·</span>
+            <span data-testid="transport">{info.data.transport === 'electron' ? 'Desktop' : 'Web host'}</span>
+            {info.data.emulator && (
+              <>
+                <span className="sep">·</span>
+                <span className="badge">Emulator</span>
+              </>
+            )}
+            <span className="spacer" />
+            <span className="muted">v{info.data.version}</span>
+          </>
+        )}
+        {info.error && <span className="error-inline">{info.error.message}</span>}
+      </footer>
+    </div>
+  );
+}
