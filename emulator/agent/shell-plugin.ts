@@ -74,7 +74,9 @@ export class ShellPlugin implements SessionPlugin {
     env.TERM = 'xterm-256color';
     env.LANG ??= 'C.UTF-8';
     env.HOME = this.home;
-    env.PS1 = shellPrompt(this.options.instance);
+    // bash expands backslash escapes in PS1; the Windows prompt has literal backslashes.
+    const prompt = shellPrompt(this.options.instance);
+    env.PS1 = file.endsWith('bash') ? prompt.replace(/\\/g, '\\\\') : prompt;
     env.HISTFILE = '/dev/null';
     // encoding null: raw bytes, so multi-byte characters split across reads stay intact (§8.2).
     const term = pty.spawn(file, args, { name: 'xterm-256color', cols: this.size.cols, rows: this.size.rows, cwd: this.home, env, encoding: null });
