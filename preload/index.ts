@@ -87,6 +87,8 @@ class RendererStream implements StreamHandle {
   }
 
   bindPort(port: MessagePort): void {
+    // Whatever was written (or a close) before the port arrived still goes out, in order.
+    for (const message of this.outbox.splice(0)) port.postMessage(message);
     if (this.ended) {
       port.close();
       return;
@@ -95,7 +97,6 @@ class RendererStream implements StreamHandle {
     port.onmessage = (event: MessageEvent<unknown>) => this.receive(event.data);
     port.addEventListener('close', () => this.finish('the connection to the app was lost'));
     port.start();
-    for (const message of this.outbox.splice(0)) port.postMessage(message);
   }
 
   onData(listener: (chunk: Uint8Array, done: () => void) => void): () => void {

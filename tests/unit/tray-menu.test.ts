@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TrayMenuItem } from '../../preload/contract';
+import { TrayMenuSchema } from '../../preload/contract';
+import { buildTrayMenu, TRAY_MAX_ITEMS, type TrayState } from '../../main/core/tray-menu';
+
+const empty: TrayState = { signIn: { state: 'signed-out' }, profiles: [], recentInstances: [], activeTunnels: [] };
+const ids = (items: TrayMenuItem[]) => items.map((item) => item.id);
+const profile = (i: number, pinned = true) => ({ id: `p${i}`, name: `Profile ${i}`, kind: 'rdp' as const, pinned });
+const recent = (i: number) => ({ key: `123456789012:eu-west-1:i-${i}`, label: `web-${i}`, detail: 'prod · eu-west-1' });
+const tunnel = (i: number) => ({ id: `t${i}`, name: `db-${i}`, localAddress: `127.0.0.1:${5400 + i}`, state: 'listening' as const });
+
+describe('tray menu model', () => {
+  it('shows sign-in, open and quit when there is nothing to connect to', () => {
+    const menu = buildTrayMenu(empty);
+    expect(ids(menu.items)).toEqual(['signin.start', 'sep.app', 'app.open', 'app.quit']);
+    expect(menu.items[0]).toMatchObject({ label: 'Sign in…', enabled: true, kind: 'action' });
+    expect(TrayMenuSchema.parse(menu)).toEqual(menu);
+  });
+
+  it.each([
+    [{ state: 'signed-out' } as const, 'signin.start', 'Sign in…', true],
+    [{ state: 'expired' } as const, 'signin.start', 'Session expired — sign in again', true],
+    [{ state: 'signing-in' } as const, 'signin.status', 'Signing in…', false],
+    [{ state: 'signed-in', label: 'ada@example.com' } as const, 'signin.status', 'Signed in as ada@example.com', false],
+    [{ state: 'signed-in' } as const, 'signin.status', 'Signed in', false],
+  ])('sign-in state %o → %s', (signIn, id, label, enabled) => {
+    const item = buildTrayMenu({ ...empty, signIn }).items.find((i) => i.id.startsWith('signin.'));
+    expect(item).toEqual({ id, label, kind: 'action', enabled });
+  });
+
+  it('lists pinned profiles first, then recent instances, then active tunnels, each under a header', () => {
+    const menu = buildTrayMenu({
+      ...empty,
+      profiles: [profile(1, false), profile(2), profile(3)],
+      recentInstances: [recent(1)],
+      activeTunnels: [tunnel(1)],
+    });
+    expect(ids(menu.items)).toEqual([
+      'section.0',
+      'profile.start:p2',
+      'profile.start:p3',
+      'section.1',
+      `instance.shell:${recent(1).key}`,
+      'section.2',
+      'tunnel.stop:t1',
+      'sep.quick',
+      'signin.start',
+      'sep.app',
+      'app.open',
+      'app.quit',
+    ]);
+    expect(menu.items[0]).toMatchObject({ kind: 'header', label: 'Pinned', enabled: false });
+    expect(menu.items[1]).toMatchObject({ label: 'Profile 2', detail: 'RDP', enabled: true });
+    expect(menu.items[6]).toMatchObject({ label: 'Stop db-1', detail: '127.0.0.1:5401 · listening' });
+  });
+
+  it('fits exactly 15 rows without More…', () => {
+    // 5 fixed rows + header + 9 recent = 15.
+    const menu = buildTrayMenu({ ...empty, recentInstances: Array.from({ length: 9 }, (_, i) => recent(i)) });
+    expect(menu.items).toHaveLength(TRAY_MAX_ITEMS);
+    expect(menu.items.some((item) => item.id === 'more')).toBe(false);
+  });
+
+  it('moves what does not fit behind More… and keeps the menu at 15 rows', () => {
+    const menu = buildTrayMenu({
+      ...empty,
+      profiles: Array.from({ length: 4 }, (_, i) => profile(i)),
+      recentInstances: Array.from({ length: 10 }, (_, i) => recent(i)),
+      activeTunnels: [tunnel(1), tunnel(2)],
+    });
+    expect(menu.items).toHaveLength(TRAY_MAX_ITEMS);
+    const more = menu.items.find((item) => item.id === 'more');
+    // 15 rows = 5 fixed + More… + header and 4 pinned + header and 3 recent; 7 recent and 2 tunnels behind More….
+    expect(more).toMatchObject({ kind: 'submenu', label: 'More… (9)', enabled: true });
+    expect(ids(more?.items ?? [])).toEqual([
+      ...[3, 4, 5, 6, 7, 8, 9].map((i) => `instance.shell:${recent(i).key}`),
+      'tunnel.stop:t1',
+      'tunnel.stop:t2',
+    ]);
+    expect(ids(menu.items).slice(-5)).toEqual(['sep.quick', 'signin.start', 'sep.app', 'app.open', 'app.quit']);
+  });
+
+  it.each([
+    [0, 'Bastionless — no active tunnels'],
+    [1, 'Bastionless — 1 active tunnel'],
+    [3, 'Bastionless — 3 active tunnels'],
+  ])('tooltip with %i tunnels', (count, tooltip) => {
+    expect(buildTrayMenu({ ...empty, activeTunnels: Array.from({ length: count }, (_, i) => tunnel(i)) }).tooltip).toBe(tooltip);
+  });
+
+  it('never exceeds 15 rows and shows every connect item exactly once (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 25 }),
+        fc.nat({ max: 25 }),
+        fc.nat({ max: 25 }),
+        fc.nat({ max: 25 }),
+        (pinned, unpinned, recents, tunnels) => {
+          const state: TrayState = {
+            signIn: { state: 'signed-in' },
+            profiles: [
+              ...Array.from({ length: unpinned }, (_, i) => profile(100 + i, false)),
+              ...Array.from({ length: pinned }, (_, i) => profile(i)),
+            ],
+            recentInstances: Array.from({ length: recents }, (_, i) => recent(i)),
+            activeTunnels: Array.from({ length: tunnels }, (_, i) => tunnel(i)),
+          };
+          const menu = buildTrayMenu(state);
+          expect(menu.items.length).toBeLessThanOrEqual(TRAY_MAX_ITEMS);
+          const actions = [...menu.items, ...(menu.items.find((i) => i.id === 'more')?.items ?? [])].filter(
+            (i) => i.kind === 'action' && /^(profile|instance|tunnel)\./.test(i.id),
+          );
+          expect(actions).toHaveLength(pinned + recents + tunnels);
+          expect(new Set(ids(actions)).size).toBe(actions.length);
+          // Pinned profiles come before anything else the menu offers.
+          const firstConnect = menu.items.find((i) => i.kind === 'action' && i.id !== 'signin.status');
+          if (pinned > 0) expect(firstConnect?.id).toBe('profile.start:p0');
+          // A header is never the last row of its section.
+          menu.items.forEach((item, index) => {
+            if (item.kind === 'header') expect(menu.items[index + 1]?.kind).toBe('action');
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
