@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 import { appChannels, appEvents } from './contract/app';
+import { authChannels, authEvents } from './contract/auth';
+import { inventoryChannels, inventoryEvents } from './contract/inventory';
+import { shellsChannels, shellsEvents } from './contract/shells';
+import { tunnelsChannels, tunnelsEvents } from './contract/tunnels';
 import type { EventDef, IpcError, RequestDef } from './contract/define';
 
 /**
@@ -9,10 +13,18 @@ import type { EventDef, IpcError, RequestDef } from './contract/define';
  */
 export const channels = {
   ...appChannels,
+  ...authChannels,
+  ...inventoryChannels,
+  ...shellsChannels,
+  ...tunnelsChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...authEvents,
+  ...inventoryEvents,
+  ...shellsEvents,
+  ...tunnelsEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -27,6 +39,10 @@ export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
 export type { IpcError, RequestDef, EventDef };
 export * from './contract/define';
 export * from './contract/app';
+export * from './contract/auth';
+export * from './contract/inventory';
+export * from './contract/shells';
+export * from './contract/tunnels';
 
 /**
  * Binary streams (shell I/O, tunnel data) carry bytes both ways with credit-based backpressure:

@@ -4,6 +4,10 @@ import { buildTrayMenu } from '../core/tray-menu';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatch';
 import { EventBus } from './events';
 import { appHandlers } from './handlers/app';
+import { authHandlers } from './handlers/auth';
+import { inventoryHandlers } from './handlers/inventory';
+import { shellsHandlers } from './handlers/shells';
+import { tunnelsHandlers } from './handlers/tunnels';
 import { StreamRegistry } from './streams';
 
 /**
@@ -54,6 +58,10 @@ export function createHostContext(options: HostOptions): HostContext {
   };
   const handlers: Handlers = {
     ...appHandlers({ core, activateMenuItem }),
+    ...authHandlers({ core, events, streams }),
+    ...inventoryHandlers({ core, events, streams }),
+    ...shellsHandlers({ core, events, streams }),
+    ...tunnelsHandlers({ core, events, streams }),
   };
   const dispatcher = createDispatcher(handlers, options.log);
   const unsubscribe = core.appState.onChange((state) => events.emit('tray.changed', buildTrayMenu(state)));
