@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { FaultsPatchSchema, type FaultsPatch } from './control';
-import { FixtureError, loadFixtureFile } from './fixture';
+import { FaultsPatchSchema, parseFaultsPatch } from './control';
+import { FixtureError, loadFixtureFile, type FixtureFaults } from './fixture';
 import { EmulatorStartError, startEmulator } from './index';
 
 /**
@@ -76,7 +76,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
 const LIST_KEYS = new Set(['offlineInstances', 'accessDenied']);
 
 /** Turns "--faults" arguments (JSON objects or key=value pairs) into one validated fault patch. */
-export function parseFaultArgs(items: readonly string[]): FaultsPatch {
+export function parseFaultArgs(items: readonly string[]): Partial<FixtureFaults> {
   const patch: Record<string, unknown> = {};
   for (const item of items) {
     if (item.trim().startsWith('{')) {
@@ -105,10 +105,11 @@ export function parseFaultArgs(items: readonly string[]): FaultsPatch {
     if (sub !== undefined) patch[top] = { ...((patch[top] as Record<string, unknown> | undefined) ?? {}), [sub]: value };
     else patch[top] = value;
   }
-  const parsed = FaultsPatchSchema.safeParse(patch);
-  if (!parsed.success)
-    throw new CliUsageError(`bad --faults: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Known faults: ${Object.keys(FaultsPatchSchema.shape).join(', ')}`);
-  return parsed.data;
+  try {
+    return parseFaultsPatch(patch);
+  } catch (err) {
+    throw new CliUsageError(`bad --faults: ${(err as Error).message}. Known faults: ${Object.keys(FaultsPatchSchema.shape).join(', ')}`);
+  }
 }
 
 export async function runCli(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')) {

@@ -24,9 +24,10 @@ export class EmulatorContext {
     return this.current;
   }
 
-  /** Merges a partial fault set into the live fixture; the result is validated like a fixture file. */
-  setFaults(partial: Partial<FixtureFaults>): FixtureFaults {
-    const merged = FaultsSchema.parse({ ...this.current.faults, ...partial });
+  /** Merges a partial fault set into the live fixture (and drops the `cleared` keys); validated like a fixture file. */
+  setFaults(partial: Partial<FixtureFaults>, cleared: readonly string[] = []): FixtureFaults {
+    const kept = Object.fromEntries(Object.entries(this.current.faults).filter(([k]) => !cleared.includes(k)));
+    const merged = FaultsSchema.parse({ ...kept, ...partial });
     this.current = parseFixture({ ...this.current, faults: merged }, 'faults');
     return this.current.faults;
   }

@@ -10,12 +10,22 @@ import type { SsoOidc } from './sso-oidc';
 
 /** Partial fault sets: only the keys given change. Unknown keys are refused so typos are not silent. */
 export const FaultsPatchSchema = FaultsSchema.partial().strict();
-export type FaultsPatch = z.input<typeof FaultsPatchSchema>;
+/** A key set to null (or undefined) goes back to the fixture schema's default (off). */
+export type FaultsPatch = { [K in keyof z.input<typeof FaultsSchema>]?: z.input<typeof FaultsSchema>[K] | null };
 
 const ApproveBody = z.object({ userCode: z.string().min(1), username: z.string().optional() }).strict();
 const DenyBody = z.object({ userCode: z.string().min(1) }).strict();
 const AdvanceBody = z.object({ seconds: z.number().positive() }).strict();
 
+
+/**
+ * Validates the keys a patch sets. Only those keys come back: the schema's defaults for the
+ * others must not overwrite faults already in force.
+ */
+export function parseFaultsPatch(input: Record<string, unknown>, code = 'ValidationError'): Partial<FixtureFaults> {
+  const parsed = parseInput(FaultsPatchSchema, input, code) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(input).map((k) => [k, parsed[k]])) as Partial<FixtureFaults>;
+}
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return parseInput(schema, input, 'ValidationError');
@@ -35,13 +45,16 @@ export class EmulatorControl {
   }
 
   setFaults(patch: FaultsPatch): FixtureFaults {
-    const parsed = parse(FaultsPatchSchema, patch);
-    const defined = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined)) as Partial<FixtureFaults>;
-    return this.ctx.setFaults(defined);
+    const entries = Object.entries(patch ?? {});
+    const cleared = entries.filter(([, v]) => v === null || v === undefined).map(([k]) => k);
+    const parsed = parseFaultsPatch(Object.fromEntries(entries.filter(([, v]) => v !== null && v !== undefined)));
+    if (parsed.throttleEvery) this.faults.resetCounters();
+    return this.ctx.setFaults(parsed, cleared);
   }
 
   resetFaults(): FixtureFaults {
     this.faults.resetCounters();
+    this.faults.clearLog();
     return this.ctx.resetFaults();
   }
 

@@ -61,8 +61,12 @@ export class FaultInjector {
     return [...this.log];
   }
 
+  /** Throttling counts from here on: "every Nth call" means since the fault was (re)set. */
   resetCounters(): void {
     this.counters.clear();
+  }
+
+  clearLog(): void {
     this.log.length = 0;
   }
 }
