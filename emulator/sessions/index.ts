@@ -30,6 +30,8 @@ export interface EmulatorSessionHub extends SessionHub {
 export interface EmulatorSessionHubOptions extends SessionHubOptions {
   /** Seeded randomness for the frame faults (tests); Math.random otherwise. */
   random?: RandomSource;
+  /** The agent's wait for the HandshakeResponse / challenge answer; 15 s like the real agent. */
+  handshakeTimeoutMs?: number;
 }
 
 function preferencesFor(fixture: Fixture, account: string, region: string): SessionPreferences | undefined {
@@ -111,7 +113,7 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
         kms: options.kms,
         fixture: options.fixture,
         random: options.random,
-        onEnded: () => tokens.revokeSession(id),
+        handshakeTimeoutMs: options.handshakeTimeoutMs,
       });
       sessions.set(id, session);
       session.start();
@@ -130,7 +132,10 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
 
     terminate(sessionId: string, account: string, region: string): void {
       // Terminating an unknown or finished session is not an error in SSM: it answers with the id.
-      owned(sessionId, account, region)?.terminate();
+      const session = owned(sessionId, account, region);
+      if (!session) return;
+      session.terminate();
+      tokens.revokeSession(sessionId);
     },
 
     describe(account: string, region: string, state: 'Active' | 'History'): SessionSummary[] {

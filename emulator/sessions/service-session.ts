@@ -56,6 +56,8 @@ interface Attachment {
   bytes: number;
   dropTimer: NodeJS.Timeout | undefined;
   dead: boolean;
+  /** channel_closed has been sent; the socket closes once it is flushed. */
+  finishing: boolean;
 }
 
 export interface ServiceSessionOptions {
@@ -67,7 +69,7 @@ export interface ServiceSessionOptions {
   kms: KmsDataKeys;
   fixture: () => Fixture;
   random?: RandomSource;
-  onEnded?: () => void;
+  handshakeTimeoutMs?: number;
 }
 
 export class ServiceSession {
@@ -114,6 +116,7 @@ export class ServiceSession {
       kms: options.kms,
       toService: (frame) => this.fromAgent(frame),
       onClose: (end) => this.onAgentClosed(end),
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
     });
   }
 
@@ -137,6 +140,7 @@ export class ServiceSession {
       bytes: 0,
       dropTimer: undefined,
       dead: false,
+      finishing: false,
       toClient: new FaultyPipe(faults, (f) => this.writeToClient(att, f), this.options.random),
       toAgent: new FaultyPipe(faults, (f) => this.writeToAgent(f), this.options.random),
     };
@@ -355,7 +359,8 @@ export class ServiceSession {
 
   /** channel_closed to the client (bypassing frame faults: it is the service's own message), then close. */
   private finishClient(att: Attachment, end: PluginEnd): void {
-    if (att.dead) return;
+    if (att.dead || att.finishing) return;
+    att.finishing = true;
     const output = end.ok ? '' : `Session failed: ${end.reason ?? 'unknown error'}`;
     att.ws.send(this.channelClosedFrame(output), { binary: true }, () => this.detach(att, CLOSE_NORMAL, 'session closed'));
   }
@@ -366,6 +371,5 @@ export class ServiceSession {
     this.status = end.ok ? 'Terminated' : 'Failed';
     this.endDate = new Date();
     if (this.client) this.finishClient(this.client, end);
-    this.options.onEnded?.();
   }
 }

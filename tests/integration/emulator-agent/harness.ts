@@ -49,12 +49,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(input: FixtureInput, pace: Pace = 'faithful', random?: () => number): Promise<Harness> {
+export async function startHarness(input: FixtureInput, pace: Pace = 'faithful', extra: { random?: () => number; handshakeTimeoutMs?: number } = {}): Promise<Harness> {
   const holder = { fixture: parseFixture(input) };
   const kms = new FakeKms();
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   let url = '';
-  const hub = createEmulatorSessionHub({ fixture: () => holder.fixture, baseUrl: () => url, pace, kms, random });
+  const hub = createEmulatorSessionHub({ fixture: () => holder.fixture, baseUrl: () => url, pace, kms, ...extra });
   server.on('upgrade', (req, socket, head) => {
     if (!hub.handleUpgrade(req, socket, head)) socket.destroy();
   });
@@ -93,4 +93,25 @@ export async function startEchoServer(): Promise<{ address: string; server: TcpS
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, server, connections: () => count };
+}
+
+/** Polls a condition every 10 ms (for state with no event to wait on); rejects after timeoutMs. */
+export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A deterministic PRNG (mulberry32) so fault tests inject the same pattern every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
