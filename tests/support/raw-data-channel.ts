@@ -147,6 +147,18 @@ export class RawDataChannel {
     if (msg.payloadType === PayloadType.EncChallengeRequest && (this.options.autoHandshake ?? true)) this.answerChallenge(msg.payload);
   }
 
+  /** Answers the (first) HandshakeRequest received; for tests that set autoHandshake false. */
+  respondToHandshake(): void {
+    const req = this.streams.get(PayloadType.HandshakeRequest)?.[0];
+    if (!req) throw new Error('no HandshakeRequest received yet');
+    this.answerHandshake(req);
+  }
+
+  /** Sequence numbers the peer acknowledged, in arrival order (duplicates included). */
+  ackedSequenceNumbers(): number[] {
+    return this.messages(MessageType.Acknowledge).map((m) => parseAcknowledge(m.payload).AcknowledgedMessageSequenceNumber);
+  }
+
   private answerHandshake(payload: Uint8Array): void {
     const req = parseHandshakeRequest(payload);
     const processed: ProcessedClientAction[] = req.RequestedClientActions.map((a) => {
