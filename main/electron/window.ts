@@ -84,6 +84,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      // No middle-click "open in new window" path at all (window opening is denied anyway).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       devTools: options.devTools,
     },
