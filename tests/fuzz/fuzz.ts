@@ -72,7 +72,7 @@ export function runFuzz(frames: number, seed = 1): FuzzReport {
 
   const mutate = (base: Buffer): Buffer => {
     const kind = int(8);
-    let f = Buffer.from(base);
+    let f: Buffer = Buffer.from(base);
     switch (kind) {
       case 0: // random bytes
         f = Buffer.from(Array.from({ length: int(300) }, () => int(256)));
