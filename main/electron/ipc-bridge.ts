@@ -23,7 +23,8 @@ const refused: CallOutcome = {
 };
 
 function frameInfo(frame: WebFrameMain | null) {
-  return frame ? { url: frame.url, isTopFrame: frame.top === frame } : null;
+  // A frame without a parent is the page's top frame (sub-frames and <iframe>s always have one).
+  return frame && !frame.isDestroyed() ? { url: frame.url, isTopFrame: frame.parent === null } : null;
 }
 
 export interface IpcBridge {
