@@ -36,7 +36,7 @@ export interface PeerFaults {
   maxDelayMs: number;
 }
 export type PeerScript =
-  | { kind: 'shell'; kms?: { dataKey: Buffer; keyId: string } }
+  | { kind: 'shell'; kms?: { dataKey: Buffer; keyId: string }; echo?: boolean }
   | { kind: 'port'; properties: Record<string, string>; agentVersion?: string; destPort: number };
 
 export class TestPeer {
@@ -223,7 +223,7 @@ export class TestPeer {
     this.receivedFromClient.push(data);
     if (this.mux) this.mux.input(data);
     else if (this.stdioSocket) this.stdioSocket.write(data);
-    else this.output(data); // shell: echo
+    else if (this.script.kind === 'shell' && this.script.echo !== false) this.output(data); // shell: echo
     return 'ok';
   }
 }
