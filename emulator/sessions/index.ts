@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EmulatorApiError } from '../errors';
-import type { Fixture, FixtureInstance, SessionPreferences } from '../fixture';
+import { sessionPreferencesFor } from '../documents';
+import type { Fixture, FixtureInstance } from '../fixture';
 import { parseOpenDataChannel } from '../../main/core/ssm/payloads';
 import { planSession } from './documents';
 import type { RandomSource } from './frame-faults';
@@ -32,10 +33,6 @@ export interface EmulatorSessionHubOptions extends SessionHubOptions {
   random?: RandomSource;
   /** The agent's wait for the HandshakeResponse / challenge answer; 15 s like the real agent. */
   handshakeTimeoutMs?: number;
-}
-
-function preferencesFor(fixture: Fixture, account: string, region: string): SessionPreferences | undefined {
-  return fixture.sessionPreferences[`${account}/${region}`] ?? fixture.sessionPreferences['*'];
 }
 
 function assertReachable(fixture: Fixture, instance: FixtureInstance): void {
@@ -102,13 +99,13 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
       const fixture = options.fixture();
       assertReachable(fixture, req.instance);
       const plan = planSession(req.documentName, req.parameters);
-      const prefs = preferencesFor(fixture, req.account, req.region);
+      const prefs = sessionPreferencesFor(fixture, req.account, req.region);
       const id = newSessionId(req.owner);
       const session = new ServiceSession({
         id,
         request: req,
         plan,
-        kmsKeyId: prefs?.kmsKeyId,
+        kmsKeyId: prefs.kmsKeyId || undefined,
         pace: options.pace,
         kms: options.kms,
         fixture: options.fixture,
