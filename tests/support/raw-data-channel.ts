@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { WebSocket } from 'ws';
 import { MessageFlags, MessageType, PayloadType } from '../../main/core/ssm/constants';
 import { encodeMessage, parseMessage, type SsmMessage } from '../../main/core/ssm/message';
@@ -70,6 +71,8 @@ export class RawDataChannel {
   private waiters: Array<() => void> = [];
   private resendTimer: NodeJS.Timeout | undefined;
   private arrival = 0;
+  /** Decoded text per PayloadType, appended as payloads arrive (keeps waitForText linear). */
+  private readonly texts = new Map<number, { decoder: StringDecoder; pieces: string[]; joined: string | undefined }>();
   private readonly payloadListeners: Array<(payloadType: number, payload: Buffer) => void> = [];
 
   private constructor(
@@ -142,6 +145,10 @@ export class RawDataChannel {
     const list = this.streams.get(msg.payloadType) ?? [];
     list.push(payload);
     this.streams.set(msg.payloadType, list);
+    const t = this.texts.get(msg.payloadType) ?? { decoder: new StringDecoder('utf8'), pieces: [], joined: '' };
+    t.pieces.push(t.decoder.write(payload));
+    t.joined = undefined;
+    this.texts.set(msg.payloadType, t);
     for (const l of this.payloadListeners) l(msg.payloadType, payload);
     if (msg.payloadType === PayloadType.HandshakeRequest && (this.options.autoHandshake ?? true)) this.answerHandshake(msg.payload);
     if (msg.payloadType === PayloadType.EncChallengeRequest && (this.options.autoHandshake ?? true)) this.answerChallenge(msg.payload);
@@ -229,8 +236,12 @@ export class RawDataChannel {
     return Buffer.concat(this.streams.get(payloadType) ?? []);
   }
 
+  /** Text of one PayloadType so far (a trailing incomplete UTF-8 sequence is not included yet). */
   text(payloadType: number = PayloadType.Output): string {
-    return this.bytes(payloadType).toString('utf8');
+    const t = this.texts.get(payloadType);
+    if (!t) return '';
+    t.joined ??= t.pieces.join('');
+    return t.joined;
   }
 
   messages(type?: string): SsmMessage[] {
@@ -258,7 +269,22 @@ export class RawDataChannel {
   }
 
   waitForText(fragment: string, timeoutMs?: number): Promise<void> {
-    return this.waitFor(() => this.text().includes(fragment), `output containing ${JSON.stringify(fragment)}`, timeoutMs);
+    // Search only the pieces added since the last check (plus a seam), so big outputs stay linear.
+    let nextPiece = 0;
+    let seam = '';
+    return this.waitFor(
+      () => {
+        const pieces = this.texts.get(PayloadType.Output)?.pieces ?? [];
+        if (nextPiece >= pieces.length) return false;
+        const fresh = seam + pieces.slice(nextPiece).join('');
+        nextPiece = pieces.length;
+        if (fresh.includes(fragment)) return true;
+        seam = fresh.slice(-fragment.length);
+        return false;
+      },
+      `output containing ${JSON.stringify(fragment)}`,
+      timeoutMs,
+    );
   }
 
   waitForClose(timeoutMs?: number): Promise<void> {
