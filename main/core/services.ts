@@ -1,4 +1,11 @@
+import { join } from 'node:path';
 import { AppStateStore } from './app-state';
+import { createSessionService } from './aws/sessions';
+import type { CredentialsForTarget } from './aws/target';
+import { AppError } from './errors';
+import { ShellService } from './shells/service';
+import { TabStore } from './shells/tab-store';
+import { dataDir } from './store/paths';
 
 /**
  * Composition root of the core: builds the service graph once per process, for whichever host
@@ -13,14 +20,28 @@ export interface CoreOptions {
 export interface CoreServices {
   options: CoreOptions;
   appState: AppStateStore;
+  shells: ShellService;
   dispose(): Promise<void>;
 }
 
 export function createCoreServices(options: CoreOptions): CoreServices {
   const appState = new AppStateStore();
+  // Until sign-in and discovery are wired in, instance keys cannot be resolved to targets.
+  const notSignedIn = () => new AppError('not-signed-in', 'Sign in before opening a shell.', 'Sign in with IAM Identity Center on the Instances view.');
+  const credentials: CredentialsForTarget = () => () => Promise.reject(notSignedIn());
+  const shells = new ShellService({
+    resolveTarget: () => Promise.reject(notSignedIn()),
+    sessions: createSessionService({ credentials }),
+    credentials,
+    allowInsecure: options.emulator,
+    store: new TabStore(join(dataDir(), 'tabs.json')),
+  });
   return {
     options,
     appState,
-    async dispose() {},
+    shells,
+    async dispose() {
+      await shells.dispose();
+    },
   };
 }

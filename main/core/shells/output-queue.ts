@@ -1,0 +1,98 @@
+/**
+ * Shell output on its way to whoever shows it. The writer's promise is the backpressure: it
+ * resolves once the renderer granted credit (xterm consumed the bytes). Above `highWater`
+ * queued bytes the queue reports itself full, and the shell stops accepting data from the data
+ * channel, which stops acknowledging, which stops the agent. So memory stays bounded end to end.
+ * A bounded tail is kept so a renderer that attaches again (a reloaded window) gets its screen back.
+ */
+export type OutputWriter = (chunk: Uint8Array) => Promise<void>;
+
+export interface OutputQueueOptions {
+  highWater?: number;
+  lowWater?: number;
+  tailBytes?: number;
+  /** Called when a full queue drained below the low-water mark. */
+  onDrain?: () => void;
+}
+
+export class OutputQueue {
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  private readonly tail: Buffer[] = [];
+  private tailSize = 0;
+  private writer: OutputWriter | undefined;
+  private pumping = false;
+  private wasFull = false;
+  private readonly highWater: number;
+  private readonly lowWater: number;
+  private readonly tailBytes: number;
+
+  constructor(private readonly options: OutputQueueOptions = {}) {
+    this.highWater = options.highWater ?? 1024 * 1024;
+    this.lowWater = options.lowWater ?? this.highWater / 4;
+    this.tailBytes = options.tailBytes ?? 256 * 1024;
+  }
+
+  get full(): boolean {
+    if (this.queued >= this.highWater) this.wasFull = true;
+    return this.queued >= this.highWater;
+  }
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.remember(chunk);
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    void this.pump();
+  }
+
+  /**
+   * A new reader: it starts from the kept tail (from a line start, so it does not begin inside
+   * an escape sequence more often than it must); anything queued for the old one is in that tail.
+   */
+  attach(writer: OutputWriter): void {
+    this.writer = writer;
+    this.queue.length = 0;
+    const tail = Buffer.concat(this.tail);
+    const firstLine = this.tailSize >= this.tailBytes ? tail.indexOf(0x0a) + 1 : 0;
+    const replay = tail.subarray(firstLine);
+    this.queued = replay.length;
+    if (replay.length) this.queue.push(replay);
+    void this.pump();
+  }
+
+  detach(writer: OutputWriter): void {
+    if (this.writer === writer) this.writer = undefined;
+  }
+
+  private remember(chunk: Buffer): void {
+    this.tail.push(chunk);
+    this.tailSize += chunk.length;
+    while (this.tail.length > 1 && this.tailSize - this.tail[0]!.length >= this.tailBytes) {
+      this.tailSize -= this.tail.shift()!.length;
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.writer && this.queue.length) {
+        const writer = this.writer;
+        const chunk = this.queue.shift()!;
+        await writer(chunk);
+        // attach() may have replaced the queue while we waited; it recounted queued bytes then.
+        if (this.writer === writer) this.queued = Math.max(0, this.queued - chunk.length);
+        if (this.wasFull && this.queued <= this.lowWater) {
+          this.wasFull = false;
+          this.options.onDrain?.();
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { StartSessionOptions } from '../aws/sessions';
+import type { SessionTarget } from '../aws/target';
+import { AppError } from '../errors';
+import { ShellTab, type ShellTabDeps } from './shell-tab';
+import type { StoredTab, TabStore } from './tab-store';
+import type { ShellStatus, TerminalSize } from './types';
+
+/**
+ * The open terminal tabs: open (StartSession on the instance), list, resize, close
+ * (TerminateSession), and restore after a restart from the saved tab list. Tabs live in main, so
+ * a reloaded window attaches to them again instead of starting over.
+ */
+
+export interface ShellServiceDeps extends ShellTabDeps {
+  /** Instance key (from the inventory) → where and as whom to connect. */
+  resolveTarget(instanceKey: string): Promise<SessionTarget> | SessionTarget;
+  /** The document / Run As chosen for this instance or its source; undefined = the default shell. */
+  startOptionsFor?(target: SessionTarget): StartSessionOptions | undefined;
+  store?: TabStore;
+}
+
+export interface OpenShellRequest {
+  instanceKey: string;
+  size?: TerminalSize;
+  start?: StartSessionOptions;
+  exitCodeProbe?: boolean;
+}
+
+export interface ShellTabInfo {
+  tabId: string;
+  instanceKey: string;
+  title: string;
+  instanceId: string;
+  platform: SessionTarget['platform'];
+  status: ShellStatus;
+}
+
+const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
+
+export class ShellService {
+  private readonly tabs = new Map<string, { tab: ShellTab; stored: StoredTab }>();
+  private readonly listeners = new Set<(tabId: string, status: ShellStatus) => void>();
+  private restoring: Promise<void> | undefined;
+
+  constructor(private readonly deps: ShellServiceDeps) {}
+
+  /** Opens a tab; the session starts in the background and reports through onStatus. */
+  async open(request: OpenShellRequest): Promise<ShellTab> {
+    const target = await this.deps.resolveTarget(request.instanceKey);
+    const start = request.start ?? this.deps.startOptionsFor?.(target);
+    const tab = new ShellTab(
+      {
+        id: `t${randomBytes(6).toString('hex')}`,
+        instanceKey: request.instanceKey,
+        target,
+        size: request.size ?? DEFAULT_SIZE,
+        ...(start ? { start } : {}),
+        ...(request.exitCodeProbe !== undefined ? { exitCodeProbe: request.exitCodeProbe } : {}),
+      },
+      this.deps,
+    );
+    const stored: StoredTab = {
+      instanceKey: request.instanceKey,
+      ...(request.start ? { start: request.start } : {}),
+      ...(request.exitCodeProbe !== undefined ? { exitCodeProbe: request.exitCodeProbe } : {}),
+    };
+    this.tabs.set(tab.id, { tab, stored });
+    tab.on('status', (status) => {
+      for (const listener of this.listeners) listener(tab.id, status);
+    });
+    void this.persist();
+    void tab.start();
+    return tab;
+  }
+
+  get(tabId: string): ShellTab {
+    const entry = this.tabs.get(tabId);
+    if (!entry) throw new AppError('no-such-tab', `There is no terminal tab ${tabId}.`, 'It was closed; open a new shell from the instance list.');
+    return entry.tab;
+  }
+
+  list(): ShellTabInfo[] {
+    return [...this.tabs.values()].map(({ tab }) => describeTab(tab));
+  }
+
+  /** Reopens the tabs saved by the previous run, once. */
+  restore(): Promise<void> {
+    this.restoring ??= (async () => {
+      const saved = (await this.deps.store?.load()) ?? [];
+      for (const entry of saved) {
+        try {
+          await this.open(entry);
+        } catch {
+          // An instance that no longer resolves (account gone, signed out) is simply not restored.
+        }
+      }
+    })();
+    return this.restoring;
+  }
+
+  resize(tabId: string, size: TerminalSize): void {
+    this.get(tabId).resize(size);
+  }
+
+  async close(tabId: string): Promise<void> {
+    const entry = this.tabs.get(tabId);
+    if (!entry) return;
+    this.tabs.delete(tabId);
+    void this.persist();
+    await entry.tab.close();
+  }
+
+  onStatus(listener: (tabId: string, status: ShellStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** App shutdown: sessions end with the process, but the tab list stays saved for the next run. */
+  async dispose(): Promise<void> {
+    const tabs = [...this.tabs.values()].map((e) => e.tab);
+    this.tabs.clear();
+    await Promise.all(tabs.map((tab) => tab.close()));
+  }
+
+  private persist(): Promise<void> {
+    return this.deps.store?.save([...this.tabs.values()].map((e) => e.stored)) ?? Promise.resolve();
+  }
+}
+
+export function describeTab(tab: ShellTab): ShellTabInfo {
+  return {
+    tabId: tab.id,
+    instanceKey: tab.instanceKey,
+    title: tab.title,
+    instanceId: tab.target.instanceId,
+    platform: tab.target.platform,
+    status: tab.status,
+  };
+}
