@@ -17,8 +17,8 @@ import {
   parseHandshakeResponse,
   type RequestedClientAction,
 } from '../../main/core/ssm/payloads';
+import { CHALLENGE_CONTEXT_KEY, PayloadCipher } from '../../main/core/ssm/encryption';
 import { ReliabilityEngine, RTT, type Delivery, type ReliabilityStats } from '../../main/core/ssm/reliability';
-import { AgentCipher } from './agent-cipher';
 import { CommandPlugin } from './command-plugin';
 import type { Pace } from './output-pump';
 import type { PluginContext, PluginEnd, SessionPlugin } from './plugin';
@@ -64,7 +64,7 @@ export class FakeAgent {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private challenge: Buffer | undefined;
   private kmsChallenge = '';
-  private cipher: AgentCipher | undefined;
+  private cipher: PayloadCipher | undefined;
   private clientVersion = '';
   private plugin: SessionPlugin | undefined;
   private readonly activeListeners: Array<() => void> = [];
@@ -171,9 +171,9 @@ export class FakeAgent {
         const result = action.ActionResult;
         if (!result) return this.fail('the KMSEncryption action carried no KMSCipherTextKey');
         const context: Record<string, string> = { 'aws:ssm:SessionId': this.options.sessionId, 'aws:ssm:TargetId': this.options.instance.id };
-        if (result.ChallengeAcknowledgement) context['aws:ssm:RandomChallenge'] = this.kmsChallenge;
+        if (result.ChallengeAcknowledgement) context[CHALLENGE_CONTEXT_KEY] = this.kmsChallenge;
         try {
-          this.cipher = new AgentCipher(this.options.kms.decrypt(Buffer.from(result.KMSCipherTextKey, 'base64'), context));
+          this.cipher = new PayloadCipher(this.options.kms.decrypt(Buffer.from(result.KMSCipherTextKey, 'base64'), context), 'agent');
         } catch (err) {
           return this.fail(`KMS Decrypt of the session data key failed: ${(err as Error).message}`);
         }
@@ -193,7 +193,7 @@ export class FakeAgent {
   private onChallengeResponse(payload: Uint8Array): void {
     let answer: Buffer;
     try {
-      answer = (this.cipher as AgentCipher).decrypt(parseEncChallenge(payload));
+      answer = (this.cipher as PayloadCipher).decrypt(parseEncChallenge(payload));
     } catch (err) {
       return this.fail(`encryption challenge failed: ${(err as Error).message}`);
     }

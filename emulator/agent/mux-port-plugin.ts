@@ -3,8 +3,8 @@ import { PayloadType, PortFlag } from '../../main/core/ssm/constants';
 import { buildFlag, parseFlag } from '../../main/core/ssm/payloads';
 import { SmuxSession, type SmuxStream } from '../../main/core/ssm/smux';
 import { dial } from './destinations';
-import { OutputPump } from './output-pump';
-import { Deferred, type InputResult, type PluginContext, type PluginEnd, type SessionPlugin } from './plugin';
+import type { InputResult, PluginContext } from './plugin';
+import { PumpedPlugin } from './pumped-plugin';
 import type { PortTarget } from './port-plugin';
 
 /**
@@ -12,21 +12,18 @@ import type { PortTarget } from './port-plugin';
  * are slices of the smux byte stream; each accepted stream dials the destination, and a failed
  * dial is reported with Flag ConnectToPortError as its own stream message.
  */
-export class MuxPortPlugin implements SessionPlugin {
+export class MuxPortPlugin extends PumpedPlugin {
   private readonly mux: SmuxSession;
-  private readonly pump: OutputPump;
-  private readonly end = new Deferred<PluginEnd>();
   private readonly sockets = new Set<Socket>();
-  private cancelled = false;
   /** Streams accepted and dial failures, for tests. */
   readonly counts = { streams: 0, dialFailures: 0 };
 
   constructor(
-    private readonly ctx: PluginContext,
+    ctx: PluginContext,
     private readonly target: PortTarget,
     options: { keepAlive: boolean },
   ) {
-    this.pump = new OutputPump({ pace: ctx.pace, holdUtf8Tail: false, isActive: () => ctx.isActive(), send: (c) => ctx.send(PayloadType.Output, c) });
+    super(ctx, { holdUtf8Tail: false });
     this.mux = new SmuxSession({
       role: 'server',
       keepAlive: options.keepAlive,
@@ -36,14 +33,9 @@ export class MuxPortPlugin implements SessionPlugin {
       },
     });
     this.pump.attach({ pause: () => undefined, resume: () => this.mux.writable() });
-    ctx.onActive(() => this.pump.kick());
     this.mux.on('stream', (stream: SmuxStream) => this.accept(stream));
     this.mux.on('error', (err: Error) => void this.finish({ ok: false, reason: `smux: ${err.message}` }));
     this.mux.on('close', () => void this.finish({ ok: true, reason: 'smux session closed' }));
-  }
-
-  get done(): Promise<PluginEnd> {
-    return this.end.promise;
   }
 
   async start(): Promise<void> {
@@ -87,27 +79,8 @@ export class MuxPortPlugin implements SessionPlugin {
     return 'ok';
   }
 
-  private finishing = false;
-
-  private async finish(end: PluginEnd): Promise<void> {
-    if (this.finishing || this.cancelled) return;
-    this.finishing = true;
+  protected release(): void {
     for (const s of this.sockets) s.destroy();
     this.mux.close();
-    await this.pump.end();
-    this.end.resolve(end);
-  }
-
-  flushed(): Promise<void> {
-    return this.pump.drained();
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.pump.stop();
-    for (const s of this.sockets) s.destroy();
-    this.mux.close();
-    this.end.resolve({ ok: true, reason: 'cancelled' });
   }
 }

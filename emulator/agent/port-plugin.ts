@@ -3,8 +3,8 @@ import type { FixtureInstance } from '../fixture';
 import { PayloadType, PortFlag } from '../../main/core/ssm/constants';
 import { parseFlag } from '../../main/core/ssm/payloads';
 import { dial } from './destinations';
-import { OutputPump } from './output-pump';
-import { Deferred, type InputResult, type PluginContext, type PluginEnd, type SessionPlugin } from './plugin';
+import type { InputResult, PluginContext } from './plugin';
+import { PumpedPlugin } from './pumped-plugin';
 
 /**
  * Port sessions in basic and stdio mode (spec §9.3, §9.4): one TCP connection to the destination,
@@ -19,26 +19,18 @@ export interface PortTarget {
   portNumber: string;
 }
 
-export class SinglePortPlugin implements SessionPlugin {
+export class SinglePortPlugin extends PumpedPlugin {
   private socket: Socket | undefined;
   /** Client data that arrived while (re-)dialing, written once connected, in order. */
   private pendingWrites: Buffer[] | undefined;
-  private readonly pump: OutputPump;
-  private readonly end = new Deferred<PluginEnd>();
-  private cancelled = false;
   private started = false;
 
   constructor(
-    private readonly ctx: PluginContext,
+    ctx: PluginContext,
     private readonly target: PortTarget,
     private readonly mode: 'basic' | 'stdio',
   ) {
-    this.pump = new OutputPump({ pace: ctx.pace, holdUtf8Tail: false, isActive: () => ctx.isActive(), send: (c) => ctx.send(PayloadType.Output, c) });
-    ctx.onActive(() => this.pump.kick());
-  }
-
-  get done(): Promise<PluginEnd> {
-    return this.end.promise;
+    super(ctx, { holdUtf8Tail: false });
   }
 
   async start(): Promise<void> {
@@ -97,25 +89,7 @@ export class SinglePortPlugin implements SessionPlugin {
     return 'ok';
   }
 
-  private finishing = false;
-
-  private async finish(end: PluginEnd): Promise<void> {
-    if (this.finishing) return;
-    this.finishing = true;
-    await this.pump.end();
+  protected release(): void {
     this.socket?.destroy();
-    this.end.resolve(end);
-  }
-
-  flushed(): Promise<void> {
-    return this.pump.drained();
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.pump.stop();
-    this.socket?.destroy();
-    this.end.resolve({ ok: true, reason: 'cancelled' });
   }
 }

@@ -5,8 +5,8 @@ import * as pty from 'node-pty';
 import type { FixtureInstance } from '../fixture';
 import { PayloadType } from '../../main/core/ssm/constants';
 import { parseSize } from '../../main/core/ssm/payloads';
-import { OutputPump } from './output-pump';
-import { Deferred, type InputResult, type PluginContext, type PluginEnd, type SessionPlugin } from './plugin';
+import type { InputResult, PluginContext } from './plugin';
+import { PumpedPlugin } from './pumped-plugin';
 
 /**
  * Standard_Stream and InteractiveCommands (spec §8): a real PTY as the local user. The shell is
@@ -41,29 +41,17 @@ function pickShell(options: ShellPluginOptions): { file: string; args: string[] 
   return { file: '/bin/sh', args: [] };
 }
 
-export class ShellPlugin implements SessionPlugin {
+export class ShellPlugin extends PumpedPlugin {
   private term: pty.IPty | undefined;
   private home: string | undefined;
-  private readonly pump: OutputPump;
-  private readonly end = new Deferred<PluginEnd>();
-  private cancelled = false;
+  private exited = false;
   private size = { cols: DEFAULT_COLS, rows: DEFAULT_ROWS };
 
   constructor(
-    private readonly ctx: PluginContext,
+    ctx: PluginContext,
     private readonly options: ShellPluginOptions,
   ) {
-    this.pump = new OutputPump({
-      pace: ctx.pace,
-      holdUtf8Tail: true,
-      isActive: () => ctx.isActive(),
-      send: (chunk) => ctx.send(PayloadType.Output, chunk),
-    });
-    ctx.onActive(() => this.pump.kick());
-  }
-
-  get done(): Promise<PluginEnd> {
-    return this.end.promise;
+    super(ctx, { holdUtf8Tail: true });
   }
 
   async start(): Promise<void> {
@@ -83,14 +71,15 @@ export class ShellPlugin implements SessionPlugin {
     this.term = term;
     this.pump.attach({ pause: () => term.pause(), resume: () => term.resume() });
     term.onData((data: unknown) => this.pump.push(data as Buffer));
-    term.onExit(({ exitCode, signal }) => void this.finish(exitCode, signal));
+    term.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal));
   }
 
-  private async finish(exitCode: number, signal: number | undefined): Promise<void> {
-    await this.pump.end();
-    this.cleanup();
+  private onExit(exitCode: number, signal: number | undefined): void {
+    this.exited = true;
+    if (this.home) rmSync(this.home, { recursive: true, force: true });
+    this.home = undefined;
     // Interactive shells report no exit code (§8.3): ending is the channel closing.
-    this.end.resolve(this.cancelled ? { ok: true, reason: 'cancelled' } : { ok: true, reason: `shell exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})` });
+    void this.finish({ ok: true, reason: `shell exited (code ${exitCode}${signal ? `, signal ${signal}` : ''})` });
   }
 
   input(payloadType: number, payload: Uint8Array): InputResult {
@@ -108,27 +97,12 @@ export class ShellPlugin implements SessionPlugin {
     return 'ok';
   }
 
-  flushed(): Promise<void> {
-    return this.pump.drained();
-  }
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.pump.stop();
-    if (this.term) {
-      try {
-        this.term.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    } else {
-      this.end.resolve({ ok: true, reason: 'cancelled' });
+  protected release(): void {
+    if (!this.term || this.exited) return;
+    try {
+      this.term.kill('SIGKILL');
+    } catch {
+      // already gone
     }
-  }
-
-  private cleanup(): void {
-    if (this.home) rmSync(this.home, { recursive: true, force: true });
-    this.home = undefined;
   }
 }

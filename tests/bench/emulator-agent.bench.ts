@@ -1,9 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import type { Pace } from '../../emulator/agent/output-pump';
 import { PayloadType } from '../../main/core/ssm/constants';
-import { SmuxSession } from '../../main/core/ssm/smux';
 import { RawDataChannel } from '../support/raw-data-channel';
-import { ACCOUNT, REGION, baseFixture, startHarness } from '../integration/emulator-agent/harness';
+import { ACCOUNT, REGION, attachSmuxClient, baseFixture, startHarness } from '../integration/emulator-agent/harness';
 import type { BenchResult } from './types';
 
 /**
@@ -32,8 +31,7 @@ async function portDownload(pace: Pace, address: string): Promise<number> {
     const creds = h.start(LINUX, 'AWS-StartPortForwardingSession', { portNumber: ['5432'] });
     const dc = await RawDataChannel.open(creds, { clientVersion: '1.2.650.0' });
     await dc.waitFor(() => dc.bytes(PayloadType.HandshakeComplete).length > 0, 'HandshakeComplete');
-    const mux = new SmuxSession({ role: 'client', write: (f) => void dc.send(PayloadType.Output, f) });
-    dc.onPayload((pt, p) => pt === PayloadType.Output && mux.input(p));
+    const mux = attachSmuxClient(dc);
     const t0 = performance.now();
     const stream = mux.openStream();
     await new Promise<void>((resolve) => {

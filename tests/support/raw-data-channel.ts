@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocket } from 'ws';
 import { MessageFlags, MessageType, PayloadType } from '../../main/core/ssm/constants';
+import { PayloadCipher } from '../../main/core/ssm/encryption';
 import { encodeMessage, parseMessage, type SsmMessage } from '../../main/core/ssm/message';
 import {
   ActionStatus,
@@ -67,7 +68,7 @@ export class RawDataChannel {
   private expected = 0;
   private readonly reorder = new Map<number, SsmMessage>();
   private readonly unacked = new Map<number, Buffer>();
-  private dataKey: Uint8Array | undefined;
+  private cipher: PayloadCipher | undefined;
   private waiters: Array<() => void> = [];
   private resendTimer: NodeJS.Timeout | undefined;
   private arrival = 0;
@@ -139,8 +140,8 @@ export class RawDataChannel {
 
   private consume(msg: SsmMessage): void {
     let payload: Buffer = Buffer.from(msg.payload);
-    if (this.dataKey && (msg.payloadType === PayloadType.Output || msg.payloadType === PayloadType.StdErr || msg.payloadType === PayloadType.ExitCode)) {
-      payload = gcmOpen(this.dataKey.subarray(0, 32), payload);
+    if (this.cipher && (msg.payloadType === PayloadType.Output || msg.payloadType === PayloadType.StdErr || msg.payloadType === PayloadType.ExitCode)) {
+      payload = this.cipher.decrypt(payload);
     }
     const list = this.streams.get(msg.payloadType) ?? [];
     list.push(payload);
@@ -172,7 +173,7 @@ export class RawDataChannel {
       if (a.ActionType === ActionType.KMSEncryption && this.options.generateDataKey) {
         const params = kmsEncryptionParametersSchema.parse(a.ActionParameters);
         const key = this.options.generateDataKey(params.KMSKeyId, { 'aws:ssm:SessionId': this.creds.SessionId, 'aws:ssm:TargetId': this.options.target ?? '' });
-        this.dataKey = key.plaintext;
+        this.cipher = new PayloadCipher(key.plaintext, 'client');
         return { ActionType: a.ActionType, ActionStatus: ActionStatus.Success, ActionResult: { KMSCipherTextKey: Buffer.from(key.ciphertext).toString('base64'), KMSCipherTextHash: null }, Error: '' };
       }
       const ok = a.ActionType === ActionType.SessionType;
@@ -182,9 +183,9 @@ export class RawDataChannel {
   }
 
   private answerChallenge(payload: Uint8Array): void {
-    if (!this.dataKey) throw new Error('EncChallengeRequest without a data key');
-    const plain = gcmOpen(this.dataKey.subarray(0, 32), Buffer.from(parseEncChallenge(payload)));
-    this.send(PayloadType.EncChallengeResponse, buildEncChallenge(gcmSeal(this.dataKey.subarray(32, 64), plain)));
+    if (!this.cipher) throw new Error('EncChallengeRequest without a data key');
+    const plain = this.cipher.decrypt(parseEncChallenge(payload));
+    this.send(PayloadType.EncChallengeResponse, buildEncChallenge(this.cipher.encrypt(plain)));
   }
 
   ack(msg: SsmMessage): void {
@@ -196,7 +197,7 @@ export class RawDataChannel {
   /** Sends one input_stream_data message; returns its sequence number. */
   send(payloadType: number, payload: Uint8Array): number {
     const seq = this.nextSeq++;
-    const body = this.dataKey && payloadType === PayloadType.Output ? gcmSeal(this.dataKey.subarray(32, 64), Buffer.from(payload)) : payload;
+    const body = this.cipher && payloadType === PayloadType.Output ? this.cipher.encrypt(payload) : payload;
     const frame = encodeMessage({ messageType: MessageType.InputStreamData, sequenceNumber: seq, payloadType, payload: body });
     this.unacked.set(seq, frame);
     this.write(frame);
@@ -295,17 +296,4 @@ export class RawDataChannel {
     clearInterval(this.resendTimer);
     this.ws.terminate();
   }
-}
-
-function gcmSeal(key: Uint8Array, plain: Buffer): Buffer {
-  const nonce = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, nonce);
-  const body = Buffer.concat([c.update(plain), c.final()]);
-  return Buffer.concat([nonce, body, c.getAuthTag()]);
-}
-
-function gcmOpen(key: Uint8Array, wire: Buffer): Buffer {
-  const d = createDecipheriv('aes-256-gcm', key, wire.subarray(0, 12));
-  d.setAuthTag(wire.subarray(wire.length - 16));
-  return Buffer.concat([d.update(wire.subarray(12, wire.length - 16)), d.final()]);
 }

@@ -1,30 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorApiError } from '../../../emulator/errors';
 import { FaultsSchema } from '../../../emulator/fixture';
 import { MessageType, PayloadType } from '../../../main/core/ssm/constants';
-import { SmuxSession, type SmuxStream } from '../../../main/core/ssm/smux';
 import { RawDataChannel } from '../../support/raw-data-channel';
-import { ACCOUNT, REGION, baseFixture, seededRandom, startEchoServer, startHarness, waitUntil, type Harness } from './harness';
+import { ACCOUNT, REGION, attachSmuxClient, baseFixture, echoThrough, seededRandom, sha256Hex as sha, startEchoServer, startHarness, waitUntil, type Harness } from './harness';
 
 const LINUX = 'i-0123456789abcdef0';
 const PROMPT = '[ec2-user@ip-10-0-0-9 ~]$ ';
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const seqOutput = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}\r\n`).join('');
-
-function echoThrough(stream: SmuxStream, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let got = 0;
-    stream.on('data', (d: Buffer) => {
-      parts.push(d);
-      got += d.length;
-      if (got >= data.length) resolve(Buffer.concat(parts));
-    });
-    stream.on('error', reject);
-    stream.write(data);
-  });
-}
 
 describe('data-channel fault switches', () => {
   let h: Harness;
@@ -107,8 +91,7 @@ describe('data-channel fault switches', () => {
       const creds = h.start(LINUX, 'AWS-StartPortForwardingSession', { portNumber: ['5432'] });
       const dc = await RawDataChannel.open(creds, { clientVersion: '1.2.650.0', autoResendMs: 250 });
       await dc.waitFor(() => dc.bytes(PayloadType.HandshakeComplete).length > 0, 'HandshakeComplete');
-      const mux = new SmuxSession({ role: 'client', write: (frame) => void dc.send(PayloadType.Output, frame) });
-      dc.onPayload((pt, p) => pt === PayloadType.Output && mux.input(p));
+      const mux = attachSmuxClient(dc);
       const data = randomBytes(60_000);
       expect(sha(await echoThrough(mux.openStream(), data))).toBe(sha(data));
       const relay = h.hub.stats(creds.SessionId)!.relay;

@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { parseFixture, type Fixture, type FixtureInput, type FixtureInstance } from '../../../emulator/fixture';
 import { createEmulatorSessionHub, type EmulatorSessionHub } from '../../../emulator/sessions';
 import type { SessionCredentials } from '../../../emulator/sessions/hub';
 import type { Pace } from '../../../emulator/agent/output-pump';
+import { PayloadType } from '../../../main/core/ssm/constants';
+import { SmuxSession } from '../../../main/core/ssm/smux';
+import type { RawDataChannel } from '../../support/raw-data-channel';
 
 /** Mounts the session hub on its own HTTP server (no AWS API half needed) with a fixture built in the test. */
 
@@ -104,14 +108,31 @@ export async function waitUntil(predicate: () => boolean, what: string, timeoutM
   }
 }
 
-/** A deterministic PRNG (mulberry32) so fault tests inject the same pattern every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Writes `data` into a stream and resolves with the first data.length bytes echoed back. */
+export function echoThrough(stream: Duplex, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    stream.on('data', (d: Buffer) => {
+      parts.push(d);
+      got += d.length;
+      if (got >= data.length) resolve(Buffer.concat(parts));
+    });
+    stream.on('error', reject);
+    stream.write(data);
+  });
 }
+
+/** An smux client (the plugin's role) riding on a raw data channel: Output payloads carry the byte stream. */
+export function attachSmuxClient(dc: RawDataChannel): SmuxSession {
+  const mux = new SmuxSession({ role: 'client', write: (frame) => void dc.send(PayloadType.Output, frame) });
+  dc.onPayload((pt, payload) => {
+    if (pt === PayloadType.Output) mux.input(payload);
+  });
+  return mux;
+}
+
+export const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** Seeded PRNG shared with the unit simulations, so fault tests inject the same pattern every run. */
+export { prng as seededRandom } from '../../unit/ssm/sim';

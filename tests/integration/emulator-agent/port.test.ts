@@ -1,43 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageType, PayloadType, PortFlag } from '../../../main/core/ssm/constants';
 import { buildFlag, parseFlag, parseHandshakeComplete, parseHandshakeRequest } from '../../../main/core/ssm/payloads';
-import { SmuxSession, type SmuxStream } from '../../../main/core/ssm/smux';
 import { RawDataChannel } from '../../support/raw-data-channel';
-import { ACCOUNT, REGION, baseFixture, startEchoServer, startHarness, type Harness } from './harness';
+import { ACCOUNT, REGION, attachSmuxClient, baseFixture, echoThrough, sha256Hex as sha, startEchoServer, startHarness, type Harness } from './harness';
 
 const NEW_AGENT = 'i-0aaaaaaaaaaaaaaa1';
 const OLD_AGENT = 'i-0bbbbbbbbbbbbbbb2';
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** Writes `data` into a stream and collects exactly data.length echoed bytes. */
-function echoThrough(stream: SmuxStream | Socket, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let got = 0;
-    stream.on('data', (d: Buffer) => {
-      parts.push(d);
-      got += d.length;
-      if (got >= data.length) resolve(Buffer.concat(parts));
-    });
-    stream.on('error', reject);
-    stream.write(data);
-  });
-}
 
 async function startBannerServer(banner: string): Promise<{ address: string; server: ReturnType<typeof createServer> }> {
   const server = createServer((socket) => socket.end(banner));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { address: `127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-function attachSmuxClient(dc: RawDataChannel): SmuxSession {
-  const mux = new SmuxSession({ role: 'client', write: (frame) => void dc.send(PayloadType.Output, frame) });
-  dc.onPayload((pt, payload) => {
-    if (pt === PayloadType.Output) mux.input(payload);
-  });
-  return mux;
 }
 
 describe('emulated agent: port sessions', () => {

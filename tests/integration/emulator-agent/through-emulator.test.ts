@@ -1,13 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { ResumeSessionCommand, StartSessionCommand, TerminateSessionCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../emulator/index';
 import { PayloadType } from '../../../main/core/ssm/constants';
-import { SmuxSession, type SmuxStream } from '../../../main/core/ssm/smux';
 import { RawDataChannel, type Credentials } from '../../support/raw-data-channel';
 import { failure, signedClients, type SignedClients } from '../emulator/signed-clients';
-import { ACCOUNT, REGION, baseFixture, startEchoServer } from './harness';
+import { ACCOUNT, REGION, attachSmuxClient, baseFixture, echoThrough, sha256Hex, startEchoServer } from './harness';
 
 const LINUX = 'i-0123456789abcdef0';
 
@@ -58,20 +57,8 @@ describe('the session hub inside the full emulator, driven by the AWS SDK', () =
     const started = await aws.ssm.send(new StartSessionCommand({ Target: LINUX, DocumentName: 'AWS-StartPortForwardingSession', Parameters: { portNumber: ['5432'], localPortNumber: ['0'] } }));
     const dc = await RawDataChannel.open(creds(started), { clientVersion: '1.2.650.0' });
     await dc.waitFor(() => dc.bytes(PayloadType.HandshakeComplete).length > 0, 'HandshakeComplete');
-    const mux = new SmuxSession({ role: 'client', write: (f) => void dc.send(PayloadType.Output, f) });
-    dc.onPayload((pt, p) => pt === PayloadType.Output && mux.input(p));
     const data = randomBytes(100_000);
-    const stream: SmuxStream = mux.openStream();
-    const echoed = await new Promise<Buffer>((resolve) => {
-      const parts: Buffer[] = [];
-      stream.on('data', (d: Buffer) => {
-        parts.push(d);
-        if (Buffer.concat(parts).length >= data.length) resolve(Buffer.concat(parts));
-      });
-      stream.write(data);
-    });
-    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-    expect(sha(echoed)).toBe(sha(data));
+    expect(sha256Hex(await echoThrough(attachSmuxClient(dc).openStream(), data))).toBe(sha256Hex(data));
     await aws.ssm.send(new TerminateSessionCommand({ SessionId: started.SessionId! }));
     await dc.waitForClose();
     expect(dc.closeCode).toBe(1000);
