@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShellTab } from '../../../main/core/shells/shell-tab';
+import type { ShellStatus } from '../../../main/core/shells/types';
+import { instanceKey, startEmulatorShells, type EmulatorShells } from './emulator-shells';
+
+/** Collects what a tab shows and lets a test wait for text or a status, event-driven. */
+function watch(tab: ShellTab) {
+  let text = '';
+  const statuses: ShellStatus[] = [];
+  const waiters = new Set<() => void>();
+  const wake = () => waiters.forEach((w) => w());
+  tab.attachOutput(async (chunk) => {
+    text += Buffer.from(chunk).toString('utf8');
+    wake();
+  });
+  tab.on('status', (s) => {
+    statuses.push(s);
+    wake();
+  });
+  const until = (check: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; screen so far:\n${text}`)), 30_000);
+      const waiter = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve();
+      };
+      waiters.add(waiter);
+    });
+  return {
+    text: () => text,
+    statuses,
+    waitForText: (needle: string | RegExp, from = 0) =>
+      until(() => (typeof needle === 'string' ? text.indexOf(needle, from) >= 0 : needle.test(text.slice(from))), String(needle)),
+    waitForState: (state: ShellStatus['state']) => until(() => tab.status.state === state, `state ${state}`),
+    waitForStatus: (state: ShellStatus['state']) => until(() => statuses.some((s) => s.state === state), `status ${state}`),
+  };
+}
+
+describe('ShellService against the emulator (real PTY shells)', () => {
+  let env: EmulatorShells;
+  beforeAll(async () => {
+    env = await startEmulatorShells();
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('runs commands, hides the exit probe, and reports `exit 3` as code 3', async () => {
+    const tab = await env.service.open({ instanceKey: instanceKey('web-1'), size: { cols: 100, rows: 30 } });
+    const w = watch(tab);
+    await w.waitForText('[ec2-user@web-1 ~]$ ');
+    tab.write(Buffer.from('echo $((6*7))\r'));
+    // The output line itself (bash turns bracketed paste off before it), not the echo of the command.
+    await w.waitForText(/\n(\x1b\[\?2004l\r?)?42\r\n/);
+    expect(w.text()).not.toContain('trap');
+    expect(w.text()).not.toContain('6973');
+    tab.write(Buffer.from('stty size\r'));
+    await w.waitForText('30 100');
+    tab.resize({ cols: 91, rows: 27 });
+    tab.write(Buffer.from('stty size\r'));
+    await w.waitForText('27 91');
+    tab.write(Buffer.from('exit 3\r'));
+    await w.waitForState('exited');
+    expect(tab.status).toMatchObject({ state: 'exited', exitCode: 3, message: 'exited with code 3' });
+    // Enter starts a new session in the same tab.
+    tab.write(Buffer.from('\r'));
+    await w.waitForState('connected');
+    const mark = w.text().length;
+    tab.write(Buffer.from('echo again-$((1+1))\r'));
+    await w.waitForText('again-2', mark);
+    await env.service.close(tab.id);
+  });
+
+  it('reconnects through ResumeSession after the socket drops and keeps working', async () => {
+    const tab = await env.service.open({ instanceKey: instanceKey('web-2') });
+    const w = watch(tab);
+    await w.waitForText('$ ');
+    env.emu.control.setFaults({ dropSocketAfterBytes: 20_000 });
+    tab.write(Buffer.from('seq 1 5000; echo SEQ-"DONE"\r'));
+    await w.waitForStatus('reconnecting');
+    env.emu.control.setFaults({ dropSocketAfterBytes: null });
+    await w.waitForText('SEQ-DONE');
+    await w.waitForState('connected');
+    expect(w.text()).toContain('\r\n4999\r\n5000\r\n');
+    const mark = w.text().length;
+    tab.write(Buffer.from('echo after-$((2*3))\r'));
+    await w.waitForText('after-6', mark);
+    await env.service.close(tab.id);
+  });
+
+  it('opens Windows instances without the POSIX probe and says why no code is known', async () => {
+    const tab = await env.service.open({ instanceKey: instanceKey('win-1') });
+    const w = watch(tab);
+    await w.waitForText('PS C:\\Windows\\system32> ');
+    expect(tab.probing).toBe(false);
+    tab.write(Buffer.from('exit\r'));
+    await w.waitForState('exited');
+    expect(tab.status).toMatchObject({ state: 'exited', message: 'exited (PowerShell sessions do not report an exit code)' });
+    await env.service.close(tab.id);
+  });
+
+  it('saves open tabs and restores them as new sessions in a new service', async () => {
+    for (const open of env.service.list()) await env.service.close(open.tabId);
+    const tab = await env.service.open({ instanceKey: instanceKey('db-1') });
+    await watch(tab).waitForText('$ ');
+    const { ShellService } = await import('../../../main/core/shells/service');
+    const next = new ShellService(env.deps);
+    await next.restore();
+    const restored = next.list();
+    expect(restored.map((t) => t.title)).toEqual(['db-1']);
+    const again = next.get(restored[0]!.tabId);
+    const w = watch(again);
+    await w.waitForText('$ ');
+    again.write(Buffer.from('echo restored-$((3*3))\r'));
+    await w.waitForText('restored-9');
+    await next.dispose();
+    await env.service.close(tab.id);
+  });
+});
