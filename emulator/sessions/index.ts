@@ -15,6 +15,16 @@ import { TokenStore } from './tokens';
 /**
  * The Session Manager half of the emulator: sessions, the ssmmessages data-channel WebSocket
  * service at /v1/data-channel/<SessionId>, and a fake SSM agent per session (emulator/agent).
+ *
+ * Where it knowingly differs from AWS (the service side is not public, spec §14):
+ * - a bad/expired token or a non-text first frame closes the socket with 1008 and a reason;
+ * - agent frames are held while no client is attached (first connect and between reconnects),
+ *   frames in flight on a dropped socket are lost (the agent retransmits them);
+ * - no pause_publication/start_publication is sent to either side;
+ * - the recycle fault closes the client socket with 1000 "Bye" and ends the session; ResumeSession
+ *   then answers AccessDeniedException (HTTP 403), as users report after the ~60-minute recycle;
+ * - channel_closed carries `Output: "Session failed: <reason>"` when the agent failed the session;
+ * - idle-session timeout and maximum session duration from the preferences are not enforced.
  */
 
 const PATH_RE = /^\/v1\/data-channel\/([A-Za-z0-9_.@=,+-]{1,96})$/;
