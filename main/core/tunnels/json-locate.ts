@@ -22,10 +22,73 @@ export function positionAt(text: string, offset: number): TextPosition {
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Offset of JSON.parse's error, from the V8 message ("… in JSON at position 42"), else the end. */
+/** Where JSON.parse failed: V8 names the position for some errors only, so fall back to a scan. */
 export function syntaxErrorPosition(text: string, err: Error): TextPosition {
   const m = /position (\d+)/.exec(err.message);
-  return positionAt(text, m ? Number(m[1]) : text.length);
+  return positionAt(text, m ? Number(m[1]) : firstSyntaxError(text));
+}
+
+/** Offset of the first character that makes `text` invalid JSON (text.length when it ends early). */
+export function firstSyntaxError(text: string): number {
+  let i = 0;
+  class Bad extends Error {}
+  const fail = (): never => {
+    throw new Bad();
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
+  };
+  const expect = (ch: string) => (text[i] === ch ? i++ : fail());
+  const string = () => {
+    expect('"');
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    expect('"');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        string();
+        ws();
+        expect(':');
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else return void expect('}');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else return void expect(']');
+      }
+    }
+    if (c === '"') return string();
+    const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i));
+    if (!literal) fail();
+    i += (literal as RegExpExecArray)[0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (err) {
+    if (!(err instanceof Bad)) throw err;
+  }
+  return Math.min(i, text.length);
 }
 
 export function locateJsonPath(text: string, path: ReadonlyArray<PropertyKey>): TextPosition | undefined {
