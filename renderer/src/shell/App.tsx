@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { onConnectionChange, type ConnectionState } from '../api';
+import { onShellOpened } from '../features/terminals/terminal-store';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
 import { QuickConnect } from './QuickConnect';
@@ -13,6 +14,8 @@ export function App() {
   const info = useCall('app.info', undefined);
 
   useEffect(() => onConnectionChange(setConnection), []);
+  // Opening a shell anywhere (instances, tray) shows it.
+  useEffect(() => onShellOpened(() => setView('terminals')), []);
   useEvent(
     'app.navigate',
     useCallback(({ view: target }) => {

@@ -1,9 +1,168 @@
-/** Placeholder until tabbed shells land (issue: terminals). */
-export function TerminalsView() {
+import '@xterm/xterm/css/xterm.css';
+import './terminals.css';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ShellStatusInfo } from '../../../../preload/contract';
+import {
+  activate,
+  changeFontSize,
+  closeTab,
+  cycle,
+  openShell,
+  selectedInstanceKey,
+  setShortcutHandler,
+  terminals,
+  type TabState,
+} from './terminal-store';
+
+const isMac = navigator.platform.toLowerCase().includes('mac');
+
+function statusText(status: ShellStatusInfo): string {
+  switch (status.state) {
+    case 'connecting':
+      return 'Connecting…';
+    case 'connected':
+      return 'Connected';
+    case 'reconnecting':
+      return status.attempt ? `Reconnecting (attempt ${status.attempt})…` : 'Reconnecting…';
+    case 'exited':
+    case 'failed':
+      return status.message;
+  }
+}
+
+/**
+ * App shortcuts inside and outside the terminal (Ctrl+Shift on Linux/Windows, Cmd on macOS, as
+ * terminals do, so plain Ctrl+letter keeps reaching the shell). Returns true when handled.
+ */
+function handleShortcut(event: KeyboardEvent, openFind: () => void): boolean {
+  const mod = isMac ? event.metaKey && !event.ctrlKey : event.ctrlKey && event.shiftKey;
+  const fontMod = isMac ? event.metaKey : event.ctrlKey;
+  const { activeId } = terminals.get();
+  let handled = true;
+  if (event.ctrlKey && (event.key === 'PageDown' || (event.key === 'Tab' && !event.shiftKey))) cycle(1);
+  else if (event.ctrlKey && (event.key === 'PageUp' || (event.key === 'Tab' && event.shiftKey))) cycle(-1);
+  else if (mod && event.key.toLowerCase() === 't') {
+    const key = selectedInstanceKey();
+    if (key) void openShell(key);
+  } else if (mod && event.key.toLowerCase() === 'w') {
+    if (activeId) void closeTab(activeId);
+  } else if (mod && event.key.toLowerCase() === 'f') openFind();
+  else if (fontMod && !event.altKey && (event.key === '=' || event.key === '+')) changeFontSize(1);
+  else if (fontMod && !event.altKey && event.key === '-') changeFontSize(-1);
+  else if (fontMod && !event.altKey && event.key === '0') changeFontSize('reset');
+  else if (mod && event.key.toLowerCase() === 'c') {
+    const session = terminals.get().tabs.find((t) => t.tabId === activeId)?.session;
+    if (session?.term.hasSelection()) void navigator.clipboard?.writeText(session.term.getSelection()).catch(() => undefined);
+  } else handled = false;
+  if (handled) event.preventDefault();
+  return handled;
+}
+
+function FindBar({ tab, onClose }: { tab: TabState; onClose: () => void }) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<boolean | undefined>(undefined);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const find = (backwards: boolean) => {
+    if (!query) return;
+    const opts = { decorations: { matchOverviewRuler: '#d29922', activeMatchColorOverviewRuler: '#4aa3ff' } };
+    setFound(backwards ? tab.session.search.findPrevious(query, opts) : tab.session.search.findNext(query, opts));
+  };
   return (
-    <section className="view empty-state" aria-labelledby="terminals-title">
-      <h1 id="terminals-title">Terminals</h1>
-      <p className="muted">Double-click an instance to open a shell here.</p>
+    <div className="find-bar" role="search">
+      <input
+        ref={input}
+        aria-label="Find in scrollback"
+        placeholder="Find in scrollback"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') find(e.shiftKey);
+          if (e.key === 'Escape') onClose();
+        }}
+      />
+      <button type="button" className="button small" onClick={() => find(true)} aria-label="Previous match">↑</button>
+      <button type="button" className="button small" onClick={() => find(false)} aria-label="Next match">↓</button>
+      {found === false && <span className="muted">No match</span>}
+      <button type="button" className="button small" onClick={onClose} aria-label="Close find">✕</button>
+    </div>
+  );
+}
+
+export function TerminalsView() {
+  const { tabs, activeId, error } = useSyncExternalStore(terminals.subscribe, terminals.get);
+  const active = tabs.find((t) => t.tabId === activeId);
+  const area = useRef<HTMLDivElement>(null);
+  const [finding, setFinding] = useState(false);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => handleShortcut(event, () => setFinding(true));
+    setShortcutHandler(onKey);
+    // Outside the terminal (tab bar, find bar) the same shortcuts work.
+    const onWindowKey = (event: KeyboardEvent) => {
+      if (!(event.target instanceof HTMLElement) || !event.target.closest('.terminal-host')) onKey(event);
+    };
+    window.addEventListener('keydown', onWindowKey);
+    return () => {
+      window.removeEventListener('keydown', onWindowKey);
+      setShortcutHandler(() => false);
+    };
+  }, []);
+
+  useEffect(() => {
+    const container = area.current;
+    if (!container || !active) return;
+    active.session.show(container);
+    return () => active.session.hide();
+  }, [active]);
+
+  if (tabs.length === 0) {
+    return (
+      <section className="view empty-state" aria-labelledby="terminals-title">
+        <h1 id="terminals-title">Terminals</h1>
+        <p className="muted">Double-click an instance (or select it and press Enter) to open a shell here.</p>
+        {error && <p className="error-inline" role="alert">{error}</p>}
+      </section>
+    );
+  }
+
+  const modKey = isMac ? '⌘' : 'Ctrl+Shift+';
+  return (
+    <section className="terminals" aria-label="Terminals">
+      <div className="tab-bar" role="tablist" aria-label="Shells">
+        {tabs.map((tab) => (
+          <div key={tab.tabId} className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state}>
+            <button
+              type="button"
+              role="tab"
+              className="tab-title"
+              aria-selected={tab.tabId === activeId}
+              title={`${tab.title} — ${statusText(tab.status)}`}
+              onClick={() => activate(tab.tabId)}
+            >
+              <span className={`dot state-${tab.status.state}`} aria-hidden="true" />
+              {tab.title}
+            </button>
+            <button type="button" className="tab-close" aria-label={`Close ${tab.title}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+      {finding && active && <FindBar tab={active} onClose={() => (setFinding(false), active.session.term.focus())} />}
+      <div className="terminal-area" ref={area} />
+      {active && (
+        <div className={`terminal-status state-${active.status.state}`} role="status" data-testid="terminal-status">
+          <span className={`dot state-${active.status.state}`} aria-hidden="true" />
+          <span>{statusText(active.status)}</span>
+          {'hint' in active.status && active.status.hint && <span className="muted">{active.status.hint}</span>}
+          {error && <span className="error-inline">{error}</span>}
+          <span className="spacer" />
+          <span className="muted">
+            {active.platform} · {active.session.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer
+          </span>
+        </div>
+      )}
     </section>
   );
 }

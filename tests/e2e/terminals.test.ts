@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShellStatus } from '../../main/core/shells/types';
+import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
+import { instanceKey } from '../integration/shells/emulator-shells';
+import { startWebShells, type WebShells } from '../integration/shells/web-shells';
+
+/**
+ * Tabbed shells end to end: Chromium → web host → shell service → emulator data channel → a real
+ * PTY shell. Every assertion reads what xterm shows (its buffer), never our own echo.
+ */
+
+const screen = (page: Page, tabId?: string) => page.evaluate((id) => window.bastionlessTerminals!.text(id), tabId);
+const tabs = (page: Page) => page.evaluate(() => window.bastionlessTerminals!.tabs());
+
+async function waitForScreen(page: Page, test: (text: string) => boolean, what: string, tabId?: string): Promise<string> {
+  let last = '';
+  try {
+    await expect.poll(async () => test((last = await screen(page, tabId))), { timeout: 30_000 }).toBe(true);
+  } catch {
+    throw new Error(`timed out waiting for ${what}; the screen shows:\n${last}`);
+  }
+  return last;
+}
+
+/** Lines of the screen after the last prompt line containing `command`. */
+function outputOf(text: string, command: string): string[] {
+  const lines = text.split('\n');
+  const at = lines.map((l, i) => (l.includes(`$ ${command}`) ? i : -1)).filter((i) => i >= 0).pop() ?? -1;
+  return at < 0 ? [] : lines.slice(at + 1);
+}
+
+async function run(page: Page, command: string, until: (out: string[]) => boolean, tabId?: string): Promise<string[]> {
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+  let out: string[] = [];
+  await waitForScreen(page, (t) => until((out = outputOf(t, command))), `output of ${command}`, tabId);
+  return out;
+}
+
+async function openShell(page: Page, name: string): Promise<string> {
+  const before = (await tabs(page)).length;
+  await page.evaluate((key) => window.bastionlessTerminals!.open(key), instanceKey(name));
+  await expect.poll(async () => (await tabs(page)).length).toBe(before + 1);
+  const tab = (await tabs(page))[before]!;
+  await waitForScreen(page, (t) => t.includes(`[ec2-user@${name} ~]$`), `the ${name} prompt`, tab.tabId);
+  return tab.tabId;
+}
+
+describe('tabbed shells in Chromium against the emulator', () => {
+  let env: WebShells;
+  let browser: BrowserSession;
+  const statuses: Array<{ tabId: string; status: ShellStatus }> = [];
+
+  beforeAll(async () => {
+    env = await startWebShells();
+    env.service.onStatus((tabId, status) => statuses.push({ tabId, status }));
+    browser = await launchBrowser({ width: 1200, height: 760 });
+    await browser.page.goto(env.web.url);
+    await browser.page.getByRole('navigation', { name: 'Views' }).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await env?.stop();
+  });
+
+  it('opens a shell and runs a command; WebGL on the visible tab falls back to DOM on context loss', async () => {
+    const { page } = browser;
+    const tabId = await openShell(page, 'web-1');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1');
+    expect(await run(page, 'echo $((6*7))', (out) => out[0] === '42')).toContain('42');
+    expect(await screen(page)).not.toContain('trap');
+    await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('Connected');
+    // Headless Chromium with --disable-gpu still offers WebGL2 through its software rasteriser.
+    const renderer = (await tabs(page)).find((t) => t.tabId === tabId)!.renderer;
+    console.log(`terminal renderer on the visible tab: ${renderer}`);
+    if (renderer === 'webgl') {
+      // Lose the context as a GPU reset (or a 17th context) would: the tab must carry on in DOM.
+      await page.evaluate(() => {
+        for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.terminal-host canvas')) {
+          const gl = canvas.getContext('webgl2');
+          gl?.getExtension('WEBGL_lose_context')?.loseContext();
+        }
+      });
+      // xterm's addon waits ~3 s for the context to come back before it reports the loss.
+      await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer, { timeout: 15_000 }).toBe('dom');
+    }
+    expect(await run(page, 'echo dom-$((6*7))', (out) => out[0] === 'dom-42')).toContain('dom-42');
+  });
+
+  it('stty size matches the tab, before and after a resize', async () => {
+    const { page } = browser;
+    let tab = (await tabs(page))[0]!;
+    let out = await run(page, 'stty size', (o) => /^\d+ \d+$/.test(o[0] ?? ''));
+    expect(out[0]).toBe(`${tab.rows} ${tab.cols}`);
+    const before = tab.cols;
+    await page.setViewportSize({ width: 900, height: 600 });
+    await expect.poll(async () => (await tabs(page))[0]!.cols).toBeLessThan(before);
+    tab = (await tabs(page))[0]!;
+    await run(page, 'clear', () => true);
+    out = await run(page, 'stty size', (o) => /^\d+ \d+$/.test(o[0] ?? ''));
+    expect(out[0]).toBe(`${tab.rows} ${tab.cols}`);
+    await page.setViewportSize({ width: 1200, height: 760 });
+  });
+
+  it('renders multibyte UTF-8 split across writes intact', async () => {
+    const { page } = browser;
+    // The pty hands over the first bytes of 日 and ✓ alone; the rest follows after a pause.
+    const command = String.raw`printf 'A\346\227'; sleep 0.3; printf '\245\346\234\254\342\234'; sleep 0.3; printf '\223 ünïcødé 🚀\n'`;
+    const out = await run(page, command, (o) => o.some((l) => l.includes('ünïcødé')));
+    expect(out[0]).toBe('A日本✓ ünïcødé 🚀');
+  });
+
+  it('renders full-screen programs (vi in the alternate screen, top)', async () => {
+    const { page } = browser;
+    await page.keyboard.type('vi -u NONE notes.txt');
+    await page.keyboard.press('Enter');
+    await waitForScreen(page, (t) => t.includes('"notes.txt"') && t.includes('~'), 'vi');
+    await page.keyboard.type('iHello from vi');
+    await page.keyboard.press('Escape');
+    await waitForScreen(page, (t) => t.includes('Hello from vi'), 'typed text in vi');
+    await page.keyboard.type(':wq');
+    await page.keyboard.press('Enter');
+    await waitForScreen(page, (t) => !t.includes('"notes.txt"') || t.includes('written'), 'vi to quit');
+    const out = await run(page, 'cat notes.txt', (o) => o[0] === 'Hello from vi');
+    expect(out[0]).toBe('Hello from vi');
+    const top = await run(page, 'top -b -n1 | head -12', (o) => o.some((l) => /PID\s+USER/.test(l)));
+    expect(top.some((l) => l.startsWith('top - '))).toBe(true);
+    await run(page, 'clear', () => true);
+    await run(page, String.raw`printf '\e[1;32mgreen \e[34mblue \e[31mred \e[43;30m yellow \e[0m\n'`, (o) => o.length > 0);
+    await run(page, 'ls --color=always -la /etc | head -15', (o) => o.length >= 15);
+    await screenshot(page, 'terminal-dark-colour');
+  });
+
+  it('a 5,000-line paste arrives whole (sha256 on the remote side)', async () => {
+    const { page } = browser;
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${String(i + 1).padStart(4, '0')} ${'abcdefghij'.repeat(i % 7)} ✓`);
+    const text = `${lines.join('\n')}\n`;
+    const expected = createHash('sha256').update(text).digest('hex');
+    await run(page, 'stty -echo; cat > paste.txt; stty echo', () => true);
+    await page.evaluate((t) => window.bastionlessTerminals!.paste(t), text);
+    await page.keyboard.press('Control+d');
+    const out = await run(page, 'wc -l < paste.txt; sha256sum paste.txt', (o) => o.some((l) => l.includes('paste.txt')));
+    expect(out[0]).toBe('5000');
+    expect(out[1]).toBe(`${expected}  paste.txt`);
+  });
+
+  it('reconnects after a dropped socket and the tab keeps working', async () => {
+    const { page } = browser;
+    const tabId = (await tabs(page))[0]!.tabId;
+    statuses.length = 0;
+    env.emu.control.setFaults({ dropSocketAfterBytes: 30_000 });
+    await run(page, 'seq 1 4000; echo SEQ-"DONE"', (o) => o.includes('SEQ-DONE'));
+    env.emu.control.setFaults({ dropSocketAfterBytes: null });
+    expect(statuses.filter((s) => s.tabId === tabId).map((s) => s.status.state)).toContain('reconnecting');
+    await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('Connected');
+    const text = await screen(page);
+    expect(text).toContain('\n3999\n4000\nSEQ-DONE');
+    expect(await run(page, 'echo still-$((40+2))', (o) => o[0] === 'still-42')).toContain('still-42');
+  });
+
+  it('runs three tabs to different instances at once', async () => {
+    const { page } = browser;
+    const second = await openShell(page, 'web-2');
+    const third = await openShell(page, 'db-1');
+    const first = (await tabs(page))[0]!.tabId;
+    // Start a slow command in the third tab, then work in the others while it runs.
+    await page.keyboard.type('sleep 1; echo third-$((1+2))');
+    await page.keyboard.press('Enter');
+    await page.getByRole('tab', { name: 'web-2' }).click();
+    await run(page, 'echo second-$((1+1))', (o) => o[0] === 'second-2', second);
+    await page.getByRole('tab', { name: 'web-1' }).click();
+    await run(page, 'echo first-$((0+1))', (o) => o[0] === 'first-1', first);
+    await waitForScreen(page, (t) => t.includes('\nthird-3'), 'the third tab', third);
+    expect(await screen(page, second)).toContain('[ec2-user@web-2 ~]$');
+    expect(await screen(page, third)).toContain('[ec2-user@db-1 ~]$');
+    expect((await tabs(page)).map((t) => t.title)).toEqual(['web-1', 'web-2', 'db-1']);
+    await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'light';
+    });
+    await run(page, String.raw`printf '\e[1;32mok \e[35mmagenta \e[0;4munderlined\e[0m\n'`, (o) => o.length > 0, first);
+    await run(page, 'ls --color=always -la /usr | head -10', (o) => o.length >= 10, first);
+    await screenshot(page, 'terminal-light-tabs');
+    await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'dark';
+    });
+  });
+
+  it('`exit 3` shows "exited with code 3"; closing a tab terminates its session', async () => {
+    const { page } = browser;
+    await page.keyboard.type('exit 3');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('exited with code 3');
+    await screenshot(page, 'terminal-exited');
+    const before = (await tabs(page)).length;
+    await page.getByRole('button', { name: 'Close web-1' }).click();
+    await expect.poll(async () => (await tabs(page)).length).toBe(before - 1);
+    const closed = statuses.length;
+    const open = env.service.list().map((t) => t.title);
+    expect(open).not.toContain('web-1');
+    expect(closed).toBeGreaterThan(0);
+  });
+});
