@@ -6,6 +6,8 @@ import { AppError } from './errors';
 import { ShellService } from './shells/service';
 import { TabStore } from './shells/tab-store';
 import { dataDir } from './store/paths';
+import { ProfileStore } from './tunnels/profile-store';
+import { TunnelService } from './tunnels/service';
 
 /**
  * Composition root of the core: builds the service graph once per process, for whichever host
@@ -21,6 +23,7 @@ export interface CoreServices {
   options: CoreOptions;
   appState: AppStateStore;
   shells: ShellService;
+  tunnels: TunnelService;
   dispose(): Promise<void>;
 }
 
@@ -36,11 +39,20 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     allowInsecure: options.emulator,
     store: new TabStore(join(dataDir(), 'tabs.json')),
   });
+  // Tunnels get their session source from sign-in (setSessionSource); until then starting one says "sign in".
+  const tunnels = new TunnelService({
+    store: new ProfileStore({ dir: dataDir() }),
+    appState,
+    sessions: { sessions: createSessionService({ credentials }), allowInsecure: options.emulator },
+  });
+  void tunnels.init();
   return {
     options,
     appState,
     shells,
+    tunnels,
     async dispose() {
+      await tunnels.dispose();
       await shells.dispose();
     },
   };

@@ -37,6 +37,12 @@ export function readAppVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+/** "profile.start:<id>" → ["profile.start", "<id>"]. */
+function splitMenuId(id: string): [string, string | undefined] {
+  const at = id.indexOf(':');
+  return at < 0 ? [id, undefined] : [id.slice(0, at), id.slice(at + 1)];
+}
+
 export function createHostContext(options: HostOptions): HostContext {
   const core = createCoreServices({ version: readAppVersion(), emulator: options.emulator });
   const events = new EventBus();
@@ -54,6 +60,17 @@ export function createHostContext(options: HostOptions): HostContext {
     }
     // Feature items (profile.start:…, tunnel.stop:…, instance.shell:…) are routed here as the
     // features land.
+    const [kind, arg] = splitMenuId(id);
+    if (kind === 'profile.start' && arg) {
+      // One click: the tunnel, then its client; failures surface in the tunnel's status and view.
+      void core.tunnels.launch(arg).catch((err: unknown) => options.log?.(`profile.start ${arg}: ${String(err)}`));
+      events.emit('app.navigate', { view: 'tunnels' });
+      return true;
+    }
+    if (kind === 'tunnel.stop' && arg) {
+      void core.tunnels.stop(arg).catch((err: unknown) => options.log?.(`tunnel.stop ${arg}: ${String(err)}`));
+      return true;
+    }
     return false;
   };
   const handlers: Handlers = {

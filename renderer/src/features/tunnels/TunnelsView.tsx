@@ -1,9 +1,191 @@
-/** Placeholder until tunnels land (issue: tunnels). */
-export function TunnelsView() {
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { IpcError, TunnelProfile, TunnelProfileInput, TunnelStatusInfo } from '../../../../preload/contract';
+import { api } from '../../api';
+import { toIpcError, useCall, useEvent } from '../../hooks/useApi';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { onTunnelDraft, takePendingDraft } from './drafts';
+import { ProfileDialog } from './ProfileDialog';
+import './tunnels.css';
+
+const KIND_LABEL: Record<TunnelProfile['kind'], string> = { rdp: 'RDP', postgres: 'PostgreSQL', mysql: 'MySQL', custom: 'Port' };
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const STATE_LABEL: Record<TunnelStatusInfo['state'], string> = { starting: 'Starting…', listening: 'Active', reconnecting: 'Reconnecting…', failed: 'Failed', stopped: 'Stopped' };
+
+function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfile; status: TunnelStatusInfo | undefined; onEdit: () => void; onError: (e: IpcError | null) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ message: string; details?: string } | null>(null);
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    onError(null);
+    try {
+      await fn();
+    } catch (err) {
+      onError(toIpcError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const address = status ? `${status.bindAddress}:${status.localPort}` : profile.localPort ? `${profile.bindAddress}:${profile.localPort}` : `${profile.bindAddress}:auto`;
+  const target = profile.target.type === 'instance' ? profile.target.instanceId : 'tag query';
   return (
-    <section className="view empty-state" aria-labelledby="tunnels-title">
-      <h1 id="tunnels-title">Tunnels</h1>
-      <p className="muted">Port forwards, RDP and database tunnels will be listed here.</p>
+    <li className={`tunnel-row${status ? ` state-${status.state}` : ''}`} data-profile-id={profile.id} aria-label={profile.name}>
+      <div className="tunnel-main">
+        <div className="tunnel-title">
+          <span className="tunnel-kind">{KIND_LABEL[profile.kind]}</span>
+          <span className="tunnel-name">{profile.name}</span>
+          {profile.pinned && <span className="badge">Pinned</span>}
+        </div>
+        <div className="tunnel-route muted">
+          <span className="mono">{address}</span> → {profile.remoteHost ? `${profile.remoteHost}:${profile.remotePort} via ${target}` : `${target}:${profile.remotePort}`} · {profile.region}
+        </div>
+        {status && (
+          <div className="tunnel-stats" data-testid="tunnel-stats">
+            <span className={`tunnel-state ${status.state}`} data-testid="tunnel-state">
+              {STATE_LABEL[status.state]}
+            </span>
+            <span>{status.mode === 'mux' ? `${status.sessions} session${status.sessions === 1 ? '' : 's'} (mux)` : status.mode === 'basic' ? `${status.sessions} basic session${status.sessions === 1 ? '' : 's'}` : ''}</span>
+            <span>
+              {status.counters.connectionsActive} open / {status.counters.connectionsTotal} conn.
+            </span>
+            <span>
+              ↑ {bytes(status.counters.bytesUp)} ({bytes(status.counters.throughputUp)}/s)
+            </span>
+            <span>
+              ↓ {bytes(status.counters.bytesDown)} ({bytes(status.counters.throughputDown)}/s)
+            </span>
+            {status.counters.reconnects > 0 && <span>{status.counters.reconnects} reconnects</span>}
+          </div>
+        )}
+        {status?.lastError && <div className="tunnel-last-error">Last error: {status.lastError}</div>}
+        {notice && (
+          <div className="tunnel-notice" role="status">
+            {notice.message}
+            {notice.details && <pre className="tunnel-details">{notice.details}</pre>}
+          </div>
+        )}
+      </div>
+      <div className="tunnel-actions">
+        {status ? (
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.call('tunnels.stop', { id: profile.id }))}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.call('tunnels.start', { profileId: profile.id }))}>
+            Start
+          </button>
+        )}
+        <button
+          type="button"
+          className="button primary"
+          disabled={busy}
+          onClick={() =>
+            void run(async () => {
+              const result = await api.call('tunnels.launch', { id: profile.id });
+              setNotice(result.launched ? { message: result.message } : { message: result.message, ...(result.details ? { details: result.details } : {}) });
+            })
+          }
+        >
+          {profile.kind === 'rdp' ? 'Connect' : 'Open client'}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={onEdit}>
+          Edit
+        </button>
+        <button type="button" className="button" aria-label={`Delete ${profile.name}`} disabled={busy} onClick={() => void run(() => api.call('tunnels.profiles.delete', { id: profile.id }))}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** Saved tunnel profiles with the live state of the running ones. */
+export function TunnelsView() {
+  const profilesCall = useCall('tunnels.profiles.list', undefined);
+  const tunnelsCall = useCall('tunnels.list', undefined);
+  const [profiles, setProfiles] = useState<TunnelProfile[] | null>(null);
+  const [tunnels, setTunnels] = useState<TunnelStatusInfo[]>([]);
+  const [dialog, setDialog] = useState<(Partial<TunnelProfileInput> & { id?: string }) | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const importInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => profilesCall.data && setProfiles(profilesCall.data.profiles), [profilesCall.data]);
+  useEffect(() => tunnelsCall.data && setTunnels(tunnelsCall.data.tunnels), [tunnelsCall.data]);
+  useEvent('tunnels.profilesChanged', useCallback(({ profiles: next }) => setProfiles(next), []));
+  useEvent('tunnels.changed', useCallback(({ tunnels: next }) => setTunnels(next), []));
+  useEffect(() => {
+    const open = () => {
+      const draft = takePendingDraft();
+      if (draft) setDialog(draft);
+    };
+    open();
+    return onTunnelDraft(open);
+  }, []);
+
+  const exportAll = async () => {
+    try {
+      const { json } = await api.call('tunnels.profiles.export', {});
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      link.download = 'bastionless-tunnels.json';
+      link.click();
+      URL.revokeObjectURL(link.href);
+    } catch (err) {
+      setError(toIpcError(err));
+    }
+  };
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      await api.call('tunnels.profiles.import', { json: await file.text() });
+    } catch (err) {
+      setError(toIpcError(err));
+    }
+  };
+
+  const statusById = new Map(tunnels.map((t) => [t.id, t]));
+  const loadError = profilesCall.error;
+  return (
+    <section className="view tunnels-view" aria-labelledby="tunnels-title">
+      <header className="tunnels-header">
+        <h1 id="tunnels-title">Tunnels</h1>
+        <span className="muted">{tunnels.length === 0 ? 'None running' : `${tunnels.length} running`}</span>
+        <span className="spacer" />
+        <button type="button" className="button" onClick={() => importInput.current?.click()}>
+          Import…
+        </button>
+        <input ref={importInput} type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e.target.files?.[0])} />
+        <button type="button" className="button" disabled={!profiles?.length} onClick={() => void exportAll()}>
+          Export
+        </button>
+        <button type="button" className="button primary" onClick={() => setDialog({})}>
+          New tunnel…
+        </button>
+      </header>
+      {loadError && <ErrorNotice error={loadError} onRetry={profilesCall.reload} />}
+      {error && <ErrorNotice error={error} />}
+      {profiles && profiles.length === 0 && (
+        <p className="muted empty-tunnels">No saved tunnels yet. Right-click an instance and choose “RDP”, “Forward port…” or “Database…”, or create one here.</p>
+      )}
+      {profiles && profiles.length > 0 && (
+        <ul className="tunnel-list" aria-label="Tunnel profiles">
+          {profiles.map((p) => (
+            <TunnelRow key={p.id} profile={p} status={statusById.get(p.id)} onEdit={() => setDialog(p)} onError={setError} />
+          ))}
+        </ul>
+      )}
+      {dialog && <ProfileDialog initial={dialog} onClose={() => setDialog(null)} onSaved={() => setDialog(null)} />}
     </section>
   );
 }

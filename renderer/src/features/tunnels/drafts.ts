@@ -1,0 +1,58 @@
+import type { TunnelKind, TunnelProfileInput } from '../../../../preload/contract';
+import { DEFAULT_REMOTE_PORTS } from '../../../../preload/contract';
+
+/**
+ * Profile drafts, and the hand-off from other views: the instances explorer's context menu
+ * ("RDP", "Forward port…", "Database…") calls requestTunnelDraft(draftFromInstance(…)); the
+ * tunnels view opens its dialog pre-filled with it.
+ */
+
+export interface InstanceForDraft {
+  instanceId: string;
+  name?: string;
+  accountId: string;
+  region: string;
+  roleName: string;
+  /** sso-session name (or profile name when profile is true). */
+  sourceId: string;
+  profile?: boolean;
+}
+
+export type DraftKind = TunnelKind;
+
+export function draftFromInstance(instance: InstanceForDraft, kind: DraftKind): TunnelProfileInput {
+  const label = instance.name || instance.instanceId;
+  const what = kind === 'rdp' ? 'RDP' : kind === 'postgres' ? 'PostgreSQL' : kind === 'mysql' ? 'MySQL' : 'port';
+  return {
+    name: `${label} ${what}`,
+    kind,
+    source: instance.profile
+      ? { type: 'profile', profile: instance.sourceId, accountId: instance.accountId }
+      : { type: 'sso', ssoSession: instance.sourceId, accountId: instance.accountId, roleName: instance.roleName },
+    region: instance.region,
+    target: { type: 'instance', instanceId: instance.instanceId },
+    remotePort: DEFAULT_REMOTE_PORTS[kind],
+    localPort: 0,
+    launcher: { client: 'auto', fullscreen: false, ...(kind === 'rdp' ? { username: 'Administrator' } : {}) },
+  };
+}
+
+const EVENT = 'bastionless:tunnel-draft';
+/** Written before navigating, read when the tunnels view mounts (it may not be mounted yet). */
+let pendingDraft: TunnelProfileInput | null = null;
+
+export function requestTunnelDraft(draft: TunnelProfileInput): void {
+  pendingDraft = draft;
+  window.dispatchEvent(new CustomEvent(EVENT));
+}
+
+export function takePendingDraft(): TunnelProfileInput | null {
+  const draft = pendingDraft;
+  pendingDraft = null;
+  return draft;
+}
+
+export function onTunnelDraft(listener: () => void): () => void {
+  window.addEventListener(EVENT, listener);
+  return () => window.removeEventListener(EVENT, listener);
+}
