@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { AppStateStore } from './app-state';
-import { createSessionService } from './aws/sessions';
+import type { AuthService } from './aws/auth';
+import { createAwsServices, type AwsServicesOptions } from './aws/index';
+import type { InventoryService } from './aws/inventory';
+import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
-import { AppError } from './errors';
 import { ShellService } from './shells/service';
 import { TabStore } from './shells/tab-store';
 import { dataDir } from './store/paths';
@@ -17,11 +19,20 @@ export interface CoreOptions {
   version: string;
   /** True when AWS_ENDPOINT_URL_* point at the embedded emulator. */
   emulator: boolean;
+  /** Sign-in and discovery settings (tests: a MemorySecretStore, the emulator's endpoint, private AWS files). */
+  aws?: Omit<AwsServicesOptions, 'dataDir' | 'appState'>;
 }
 
 export interface CoreServices {
   options: CoreOptions;
   appState: AppStateStore;
+  /** Sign-in sources and their tokens. */
+  auth: AuthService;
+  /** Instances across sources × accounts × regions; resolve(key) gives a SessionTarget. */
+  inventory: InventoryService;
+  /** Credentials for a target's (source, account, role), e.g. for KMS in encrypted sessions. */
+  credentials: CredentialsForTarget;
+  sessions: SessionService;
   shells: ShellService;
   tunnels: TunnelService;
   dispose(): Promise<void>;
@@ -29,12 +40,11 @@ export interface CoreServices {
 
 export function createCoreServices(options: CoreOptions): CoreServices {
   const appState = new AppStateStore();
-  // Until sign-in and discovery are wired in, instance keys cannot be resolved to targets.
-  const notSignedIn = () => new AppError('not-signed-in', 'Sign in before opening a shell.', 'Sign in with IAM Identity Center on the Instances view.');
-  const credentials: CredentialsForTarget = () => () => Promise.reject(notSignedIn());
+  const aws = createAwsServices({ ...options.aws, dataDir: dataDir(), appState });
+  const { credentials, sessions, inventory } = aws;
   const shells = new ShellService({
-    resolveTarget: () => Promise.reject(notSignedIn()),
-    sessions: createSessionService({ credentials }),
+    resolveTarget: (key) => inventory.resolve(key),
+    sessions,
     credentials,
     allowInsecure: options.emulator,
     store: new TabStore(join(dataDir(), 'tabs.json')),
@@ -43,17 +53,22 @@ export function createCoreServices(options: CoreOptions): CoreServices {
   const tunnels = new TunnelService({
     store: new ProfileStore({ dir: dataDir() }),
     appState,
-    sessions: { sessions: createSessionService({ credentials }), allowInsecure: options.emulator },
+    sessions: { sessions, allowInsecure: options.emulator },
   });
   void tunnels.init();
   return {
     options,
     appState,
+    auth: aws.auth,
+    inventory,
+    credentials,
+    sessions,
     shells,
     tunnels,
     async dispose() {
       await tunnels.dispose();
       await shells.dispose();
+      await aws.dispose();
     },
   };
 }

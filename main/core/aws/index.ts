@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AppStateStore } from '../app-state';
+import type { SecretStore } from '../store/secrets';
+import { KeyringSecretStore } from '../store/secrets';
+import { AuthService } from './auth';
+import type { AwsFiles } from './aws-config';
+import { cliCacheDir } from './cli-cache';
+import type { Clock } from './clock';
+import { CredentialsService } from './credentials';
+import { InventoryService, type InventoryConcurrency } from './inventory';
+import { createSessionService, type SessionService } from './sessions';
+import { sdkOidcApi, type OidcApi } from './sso';
+import type { CredentialsForTarget } from './target';
+
+/**
+ * The AWS half of the core, wired once: sign-in (AuthService), credentials, discovery and the
+ * session API. services.ts hands these to the features that open shells and tunnels.
+ */
+
+export interface AwsServicesOptions {
+  dataDir: string;
+  /** Default: the OS keychain. Tests pass MemorySecretStore explicitly. */
+  secretStore?: SecretStore;
+  /** One endpoint for every AWS service (the emulator). Default: the SDK's standard configuration (AWS_ENDPOINT_URL_*). */
+  endpoint?: string;
+  awsFiles?: AwsFiles;
+  /** The AWS CLI token cache folder; default ~/.aws/sso/cache; null = never touch it. */
+  cliCacheDir?: string | null;
+  openExternal?(url: string): void;
+  inventoryConcurrency?: Partial<InventoryConcurrency>;
+  /** Periodic inventory refresh; default 15 min, 0 = off. */
+  refreshEveryMs?: number;
+  clock?: Clock;
+  oidc?(region: string): OidcApi;
+  appState?: AppStateStore;
+  log?(line: string): void;
+}
+
+export interface AwsServices {
+  auth: AuthService;
+  credentialsService: CredentialsService;
+  credentials: CredentialsForTarget;
+  inventory: InventoryService;
+  sessions: SessionService;
+  dispose(): Promise<void>;
+}
+
+export function createAwsServices(options: AwsServicesOptions): AwsServices {
+  const endpointConfig = options.endpoint ? { endpoint: options.endpoint } : {};
+  const oidcClients: Array<{ destroy(): void }> = [];
+  const auth = new AuthService({
+    secrets: options.secretStore ?? new KeyringSecretStore(),
+    dataDir: options.dataDir,
+    ...(options.awsFiles ? { awsFiles: options.awsFiles } : {}),
+    ...(options.cliCacheDir === null ? {} : { cliCacheDir: options.cliCacheDir ?? cliCacheDir() }),
+    oidc:
+      options.oidc ??
+      ((region) => {
+        const api = sdkOidcApi(region, endpointConfig);
+        oidcClients.push(api);
+        return api;
+      }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const credentialsService = new CredentialsService({
+    auth,
+    clientConfig: endpointConfig,
+    ...(options.awsFiles ? { awsFiles: options.awsFiles } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  // Discovery creates a client per (account, region); one pooled handler keeps the socket count bounded.
+  const agentOptions = { keepAlive: true, maxSockets: 128 };
+  const requestHandler = new NodeHttpHandler({ httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions), requestTimeout: 30_000, connectionTimeout: 10_000 });
+  const inventory = new InventoryService({
+    auth,
+    credentials: credentialsService,
+    cachePath: join(options.dataDir, 'inventory.json'),
+    clientConfig: { ...endpointConfig, requestHandler },
+    ...(options.inventoryConcurrency ? { concurrency: options.inventoryConcurrency } : {}),
+    refreshEveryMs: options.refreshEveryMs ?? 15 * 60_000,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const credentials = credentialsService.forTarget;
+  const sessions = createSessionService({ credentials, clientConfig: endpointConfig });
+
+  const unsubscribe: Array<() => void> = [];
+  unsubscribe.push(auth.onSignedIn(() => void inventory.scan().catch((err: unknown) => options.log?.(`inventory scan failed: ${String(err)}`))));
+  if (options.appState) {
+    const appState = options.appState;
+    unsubscribe.push(
+      auth.onChange((sources) => {
+        const sso = sources.filter((s) => s.kind === 'sso');
+        const signedIn = sso.filter((s) => s.state === 'signed-in');
+        const state = sso.some((s) => s.state === 'signing-in') ? 'signing-in' : signedIn.length ? 'signed-in' : sso.some((s) => s.state === 'expired') ? 'expired' : 'signed-out';
+        appState.update({ signIn: { state, ...(signedIn.length ? { label: signedIn.map((s) => s.label).join(', ') } : {}) } });
+      }),
+      inventory.onRecent((recent) =>
+        appState.update({ recentInstances: recent.map((i) => ({ key: i.key, label: i.name ?? i.instanceId, detail: `${i.accountName} · ${i.region}` })) }),
+      ),
+    );
+  }
+  // Start-up: show the cached fleet at once, then refresh it for every source already signed in.
+  void (async () => {
+    await inventory.loadCache();
+    await auth.init();
+    if (auth.signedInSources().length) await inventory.scan();
+  })().catch((err: unknown) => options.log?.(`start-up inventory failed: ${err instanceof Error ? err.message : String(err)}`));
+
+  return {
+    auth,
+    credentialsService,
+    credentials,
+    inventory,
+    sessions,
+    async dispose() {
+      for (const off of unsubscribe) off();
+      inventory.dispose();
+      auth.dispose();
+      credentialsService.dispose();
+      for (const c of oidcClients) c.destroy();
+      requestHandler.destroy();
+    },
+  };
+}

@@ -1,0 +1,459 @@
+import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstanceInformationCommand, SSMClient, type InstanceInformation } from '@aws-sdk/client-ssm';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { EventEmitter } from 'node:events';
+import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
+import { AppError } from '../errors';
+import { readInventoryCache, writeInventoryCache } from '../store/inventory-cache';
+import type { AuthService } from './auth';
+import type { SourceConfig } from './aws-config';
+import type { CredentialsService } from './credentials';
+import { createLimiter, type Limiter } from './limiter';
+import type { SessionTarget } from './target';
+
+/**
+ * Discovery across every signed-in source × account × enabled region: DescribeInstanceInformation
+ * (the managed nodes, 50 a page) joined with EC2 DescribeInstances (Name, tags, state, IP), run
+ * with bounded concurrency and streamed out page by page. A failing (account, region) becomes an
+ * error on its row; the rest carry on.
+ */
+
+/** Regions enabled by default in every account; used when DescribeRegions cannot be asked. */
+export const DEFAULT_ENABLED_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
+  'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
+];
+
+export interface InventoryConcurrency {
+  /** Account-regions scanned at once, over all sources. */
+  regions: number;
+  /** Account-regions of one account at once (AWS throttles per account and region). */
+  perAccount: number;
+  /** Portal and per-account calls (ListAccountRoles, GetRoleCredentials, DescribeRegions) at once. */
+  accounts: number;
+}
+
+export const DEFAULT_CONCURRENCY: InventoryConcurrency = { regions: 64, perAccount: 8, accounts: 24 };
+
+export interface InventoryServiceOptions {
+  auth: AuthService;
+  credentials: CredentialsService;
+  /** The on-disk cache; undefined = none. */
+  cachePath?: string;
+  /** Extra SSM/EC2 client settings (endpoint, a shared request handler, retry). */
+  clientConfig?: { endpoint?: string; requestHandler?: unknown; maxAttempts?: number };
+  concurrency?: Partial<InventoryConcurrency>;
+  /** Delay that batches page deltas into one event (ms). */
+  flushMs?: number;
+  /** Periodic refresh (ms); 0 = off. */
+  refreshEveryMs?: number;
+  log?(line: string): void;
+}
+
+const REGION_CACHE_MS = 6 * 3600_000;
+const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
+
+/** What a failed call means for the person reading the row. */
+export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }): { code: string; message: string; hint?: string } {
+  if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  const name = errorName(err);
+  const detail = err instanceof Error ? err.message : String(err);
+  if (/AccessDenied|UnauthorizedOperation|Forbidden/i.test(name))
+    return { code: 'access-denied', message: `Access denied in ${where.region}: ${detail}`, hint: `Role ${where.roleName ?? ''} needs ssm:DescribeInstanceInformation and ec2:DescribeInstances here, or pick another role.`.replace('  ', ' ') };
+  if (/UnrecognizedClient|AuthFailure|InvalidClientTokenId|OptInRequired/i.test(name))
+    return { code: 'region-unavailable', message: `${where.region} refused the credentials (${name}).`, hint: 'The region may not be enabled for this account; leave it out in Settings → Regions.' };
+  if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name))
+    return { code: 'throttled', message: `AWS kept throttling ${where.region} after retries.`, hint: 'Refresh again in a minute.' };
+  if (/Timeout|ECONNRESET|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/i.test(`${name} ${detail}`))
+    return { code: 'timeout', message: `${where.region} did not answer: ${detail}`, hint: 'Check the network or proxy, then refresh.' };
+  return { code: 'scan-failed', message: `${name || 'Error'}: ${detail}` };
+}
+
+function platformOf(info: InstanceInformation, ec2?: Instance): InstanceSummary['platform'] {
+  const p = info.PlatformType;
+  if (p === 'Linux' || p === 'Windows' || p === 'MacOS') return p;
+  if (ec2?.Platform === 'Windows') return 'Windows';
+  return 'Unknown';
+}
+
+function tagsOf(ec2?: Instance): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const t of ec2?.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
+  return tags;
+}
+
+export function summarize(info: InstanceInformation, ec2: Instance | undefined, at: { sourceId: string; accountId: string; accountName: string; roleName: string; region: string }): InstanceSummary | undefined {
+  const instanceId = info.InstanceId;
+  if (!instanceId) return undefined;
+  const tags = tagsOf(ec2);
+  const name = tags.Name || info.Name || undefined;
+  const ping = info.PingStatus;
+  const type = info.ResourceType;
+  const ip = ec2?.PrivateIpAddress ?? info.IPAddress;
+  return {
+    key: `${at.sourceId}/${at.accountId}/${at.region}/${instanceId}`,
+    ...at,
+    instanceId,
+    ...(name ? { name } : {}),
+    platform: platformOf(info, ec2),
+    ...(info.PlatformName ? { platformName: info.PlatformName } : {}),
+    pingStatus: ping === 'Online' || ping === 'ConnectionLost' || ping === 'Inactive' ? ping : 'Unknown',
+    ...(ec2?.State?.Name ? { state: ec2.State.Name } : {}),
+    ...(ip ? { privateIp: ip } : {}),
+    ...(info.AgentVersion ? { agentVersion: info.AgentVersion } : {}),
+    tags,
+    resourceType: type === 'EC2Instance' || type === 'ManagedInstance' ? type : 'Unknown',
+    ...(info.ComputerName ? { computerName: info.ComputerName } : {}),
+  };
+}
+
+/** The role to scan an account with: the first of the user's preferences it has, else its first. */
+export function pickRole(roles: string[], preference: string[]): string | undefined {
+  return preference.find((p) => roles.includes(p)) ?? roles[0];
+}
+
+interface AccountScope {
+  source: SourceConfig;
+  accountId: string;
+  accountName: string;
+  roleName: string;
+  credentials: AwsCredentialIdentityProvider;
+}
+
+export class InventoryService {
+  private readonly instances = new Map<string, InstanceSummary>();
+  private readonly rows = new Map<string, ScanRow>();
+  private readonly regionCache = new Map<string, { regions: string[]; at: number }>();
+  private readonly emitter = new EventEmitter();
+  private readonly concurrency: InventoryConcurrency;
+  private progress: InventoryProgress = { done: 0, total: 0, running: false, fromCache: false };
+  private scanning: Promise<void> | undefined;
+  private pending: { reset: boolean; upsert: Map<string, InstanceSummary>; remove: Set<string>; rows: Map<string, ScanRow> } = { reset: false, upsert: new Map(), remove: new Set(), rows: new Map() };
+  private flushTimer: NodeJS.Timeout | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  private recent: string[] = [];
+  private disposed = false;
+
+  constructor(private readonly options: InventoryServiceOptions) {
+    this.concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+    if (options.refreshEveryMs) {
+      this.periodic = setInterval(() => {
+        if (options.auth.signedInSources().length) void this.scan().catch(() => undefined);
+      }, options.refreshEveryMs);
+      this.periodic.unref();
+    }
+  }
+
+  // ---- reading ----
+
+  list(): InstanceSummary[] {
+    return [...this.instances.values()];
+  }
+
+  get(key: string): InstanceSummary {
+    const found = this.instances.get(key);
+    if (!found) {
+      throw new AppError('unknown-instance', `No instance ${key} in the inventory.`, this.instances.size ? 'Refresh the inventory: the instance may have been terminated, or its account or region is no longer scanned.' : 'Sign in and wait for the inventory to load, then try again.');
+    }
+    return found;
+  }
+
+  /** The session target behind an instance key; other features open shells and tunnels with it. */
+  resolve(key: string): SessionTarget {
+    const i = this.get(key);
+    this.recent = [key, ...this.recent.filter((k) => k !== key)].slice(0, 5);
+    this.emitter.emit('recent', this.recentInstances());
+    return {
+      sourceId: i.sourceId,
+      accountId: i.accountId,
+      roleName: i.roleName,
+      region: i.region,
+      instanceId: i.instanceId,
+      ...(i.name ? { name: i.name } : {}),
+      platform: i.platform,
+      ...(i.agentVersion ? { agentVersion: i.agentVersion } : {}),
+    };
+  }
+
+  recentInstances(): InstanceSummary[] {
+    return this.recent.flatMap((k) => this.instances.get(k) ?? []);
+  }
+
+  onRecent(listener: (recent: InstanceSummary[]) => void): () => void {
+    this.emitter.on('recent', listener);
+    return () => this.emitter.off('recent', listener);
+  }
+
+  snapshot(): InventorySnapshot {
+    return { instances: this.list(), rows: [...this.rows.values()], progress: this.progress };
+  }
+
+  onDelta(listener: (delta: InventoryDelta) => void): () => void {
+    this.emitter.on('delta', listener);
+    return () => this.emitter.off('delta', listener);
+  }
+
+  /** Shows the previous run's inventory (if any) until the first scan replaces it. */
+  async loadCache(): Promise<boolean> {
+    if (!this.options.cachePath) return false;
+    const cache = await readInventoryCache(this.options.cachePath);
+    if (!cache || this.scanning || this.instances.size) return false;
+    for (const i of cache.instances) this.upsert(i);
+    for (const r of cache.rows) this.setRow(r);
+    this.progress = { done: cache.rows.length, total: cache.rows.length, running: false, updatedAt: cache.savedAt, fromCache: true };
+    this.flush();
+    return true;
+  }
+
+  // ---- scanning ----
+
+  get running(): boolean {
+    return this.scanning !== undefined;
+  }
+
+  /** Starts a scan unless one runs; resolves when it (or the running one) ends. */
+  scan(): Promise<void> {
+    return (this.scanning ??= this.runScan().finally(() => {
+      this.scanning = undefined;
+    }));
+  }
+
+  private upsert(i: InstanceSummary): void {
+    this.instances.set(i.key, i);
+    this.pending.upsert.set(i.key, i);
+    this.pending.remove.delete(i.key);
+  }
+
+  private remove(key: string): void {
+    if (!this.instances.delete(key)) return;
+    this.pending.upsert.delete(key);
+    this.pending.remove.add(key);
+  }
+
+  private setRow(row: ScanRow): void {
+    this.rows.set(row.id, row);
+    this.pending.rows.set(row.id, row);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.disposed) return;
+    this.flushTimer = setTimeout(() => this.flush(), this.options.flushMs ?? 30);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const p = this.pending;
+    this.pending = { reset: false, upsert: new Map(), remove: new Set(), rows: new Map() };
+    if (this.disposed) return;
+    this.emitter.emit('delta', { reset: p.reset, upsert: [...p.upsert.values()], remove: [...p.remove], rows: [...p.rows.values()], progress: this.progress } satisfies InventoryDelta);
+  }
+
+  private rowId(sourceId: string, accountId: string, region: string): string {
+    return `${sourceId}/${accountId}/${region}`;
+  }
+
+  private updateRow(id: string, patch: Partial<ScanRow> & Pick<ScanRow, 'sourceId' | 'accountId' | 'accountName' | 'region'>): void {
+    const before = this.rows.get(id);
+    const row: ScanRow = { id, state: 'pending', instances: 0, ...before, ...patch };
+    if (patch.error === undefined && 'error' in patch) delete row.error;
+    const wasOpen = !before || before.state === 'pending' || before.state === 'loading' || this.progress.fromCache;
+    const nowClosed = row.state === 'done' || row.state === 'error';
+    this.setRow(row);
+    if (wasOpen && nowClosed && this.progress.running) this.progress = { ...this.progress, done: this.progress.done + 1 };
+    this.scheduleFlush();
+  }
+
+  private addTotal(n: number): void {
+    this.progress = { ...this.progress, total: this.progress.total + n };
+  }
+
+  private async runScan(): Promise<void> {
+    await this.options.auth.init();
+    const sources = this.options.auth.signedInSources();
+    const previousKeys = new Set(this.instances.keys());
+    const previousRows = new Set(this.rows.keys());
+    const seenKeys = new Set<string>();
+    const seenRows = new Set<string>();
+    const failedScopes: string[] = [];
+    this.progress = { done: 0, total: 0, running: true, fromCache: false, ...(this.progress.updatedAt ? { updatedAt: this.progress.updatedAt } : {}) };
+    this.scheduleFlush();
+    const regionLimiter = createLimiter(this.concurrency.regions);
+    const accountLimiter = createLimiter(this.concurrency.accounts);
+    const ctx = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes };
+    await Promise.all(sources.map((source) => this.scanSource(source, ctx)));
+    // Gone since the last scan: instances of scopes that answered but no longer list them, and
+    // rows of accounts or regions no longer there. Failed scopes keep what they had.
+    const stillFailing = (key: string) => failedScopes.some((scope) => key.startsWith(scope));
+    for (const key of previousKeys) if (!seenKeys.has(key) && !stillFailing(key)) this.remove(key);
+    for (const id of previousRows) {
+      if (!seenRows.has(id) && !stillFailing(id)) {
+        this.rows.delete(id);
+      }
+    }
+    this.progress = { ...this.progress, running: false, updatedAt: Date.now(), done: this.progress.total };
+    this.pending.reset = this.pending.reset || [...previousRows].some((id) => !this.rows.has(id));
+    if (this.pending.reset) {
+      // Rows vanished: resend the whole picture rather than teach the renderer row deletion.
+      this.pending.upsert = new Map(this.instances);
+      this.pending.rows = new Map(this.rows);
+      this.pending.remove.clear();
+    }
+    this.flush();
+    if (this.options.cachePath) {
+      await writeInventoryCache(this.options.cachePath, { savedAt: this.progress.updatedAt!, instances: this.list(), rows: [...this.rows.values()] }).catch((err: unknown) =>
+        this.options.log?.(`could not write the inventory cache: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+  }
+
+  private async scanSource(source: SourceConfig, ctx: ScanContext): Promise<void> {
+    const sourceRow = (error: { code: string; message: string; hint?: string }) => {
+      const id = this.rowId(source.id, '*', '*');
+      ctx.seenRows.add(id);
+      this.addTotal(1);
+      this.updateRow(id, { sourceId: source.id, accountId: '*', accountName: source.label, region: '*', state: 'error', error });
+    };
+    if (source.kind === 'profile') {
+      const credentials = this.options.credentials.forTarget({ sourceId: source.id, accountId: source.accountId ?? '', roleName: source.profileName });
+      let accountId = source.accountId;
+      try {
+        accountId ??= (await credentials()).accountId;
+      } catch (err) {
+        ctx.failedScopes.push(`${source.id}/`);
+        sourceRow(explainScanError(err, { accountId: '', region: source.region ?? '' }));
+        return;
+      }
+      await this.scanAccount({ source, accountId: accountId ?? 'unknown', accountName: source.label, roleName: source.profileName, credentials }, source.region ?? 'us-east-1', ctx);
+      return;
+    }
+    let accounts;
+    try {
+      accounts = await ctx.accountLimiter.run(() => this.options.credentials.listAccounts(source.id));
+    } catch (err) {
+      ctx.failedScopes.push(`${source.id}/`);
+      sourceRow(explainScanError(err, { accountId: '', region: source.region }));
+      return;
+    }
+    const preference = this.options.auth.settings().rolePreference;
+    await Promise.all(
+      accounts.map(async (account) => {
+        const accountRow = this.rowId(source.id, account.accountId, '*');
+        try {
+          const roles = await ctx.accountLimiter.run(() => this.options.credentials.listAccountRoles(source.id, account.accountId));
+          const roleName = pickRole(roles, preference);
+          if (!roleName) throw new AppError('no-role', `No role of yours in ${account.accountName}.`, 'Ask for a permission set in this account.');
+          const credentials = this.options.credentials.forTarget({ sourceId: source.id, accountId: account.accountId, roleName });
+          await this.scanAccount({ source, accountId: account.accountId, accountName: account.accountName, roleName, credentials }, source.region, ctx);
+        } catch (err) {
+          ctx.failedScopes.push(`${source.id}/${account.accountId}/`);
+          ctx.seenRows.add(accountRow);
+          this.addTotal(1);
+          this.updateRow(accountRow, { sourceId: source.id, accountId: account.accountId, accountName: account.accountName, region: '*', state: 'error', error: explainScanError(err, { accountId: account.accountId, region: '*' }) });
+        }
+      }),
+    );
+  }
+
+  private ec2(scope: AccountScope, region: string): EC2Client {
+    return new EC2Client({ region, credentials: scope.credentials, maxAttempts: 5, ...(this.options.clientConfig as object) });
+  }
+
+  private async enabledRegions(scope: AccountScope, home: string, ctx: ScanContext): Promise<string[]> {
+    const key = `${scope.source.id}/${scope.accountId}`;
+    const cached = this.regionCache.get(key);
+    let regions = cached && Date.now() - cached.at < REGION_CACHE_MS ? cached.regions : undefined;
+    if (!regions) {
+      try {
+        const out = await ctx.accountLimiter.run(() => this.ec2(scope, home).send(new DescribeRegionsCommand({})));
+        regions = (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
+        this.regionCache.set(key, { regions, at: Date.now() });
+      } catch (err) {
+        // Denied everywhere is the account's problem, shown once; anything else: try the defaults.
+        if (/AccessDenied|UnauthorizedOperation|Forbidden|role-denied|sign-in-required/i.test(`${errorName(err)} ${err instanceof AppError ? err.code : ''}`)) throw err;
+        this.options.log?.(`DescribeRegions failed for ${scope.accountId}: ${err instanceof Error ? err.message : String(err)}; using the default regions`);
+        regions = DEFAULT_ENABLED_REGIONS;
+      }
+    }
+    const chosen = this.options.auth.settings().regions;
+    return chosen.length ? regions.filter((r) => chosen.includes(r)) : regions;
+  }
+
+  private async scanAccount(scope: AccountScope, home: string, ctx: ScanContext): Promise<void> {
+    const regions = await this.enabledRegions(scope, home, ctx);
+    const perAccount = createLimiter(this.concurrency.perAccount);
+    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName };
+    this.addTotal(regions.length);
+    for (const region of regions) {
+      const id = this.rowId(scope.source.id, scope.accountId, region);
+      ctx.seenRows.add(id);
+      this.updateRow(id, { ...base, region, state: 'pending' });
+    }
+    await Promise.all(regions.map((region) => perAccount.run(() => ctx.regionLimiter.run(() => this.scanRegion(scope, region, ctx)))));
+  }
+
+  private async scanRegion(scope: AccountScope, region: string, ctx: ScanContext): Promise<void> {
+    const id = this.rowId(scope.source.id, scope.accountId, region);
+    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region };
+    const at = { ...base, roleName: scope.roleName };
+    this.updateRow(id, { ...base, state: 'loading' });
+    const ssm = new SSMClient({ region, credentials: scope.credentials, maxAttempts: 5, ...(this.options.clientConfig as object) });
+    const ec2 = this.ec2(scope, region);
+    // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two.
+    const ec2Instances = this.describeEc2(ec2).catch((err: unknown) => err as Error);
+    let count = 0;
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const details = await ec2Instances;
+        const byId = details instanceof Error ? new Map<string, Instance>() : details;
+        for (const info of page.InstanceInformationList ?? []) {
+          const summary = summarize(info, byId.get(info.InstanceId ?? ''), at);
+          if (!summary) continue;
+          ctx.seenKeys.add(summary.key);
+          this.upsert(summary);
+          count++;
+        }
+        nextToken = page.NextToken;
+        if (nextToken) this.updateRow(id, { ...base, state: 'loading', instances: count });
+      } while (nextToken);
+      const details = await ec2Instances;
+      this.updateRow(id, {
+        ...base,
+        state: 'done',
+        instances: count,
+        error: details instanceof Error ? { ...explainScanError(details, { ...base, roleName: scope.roleName }), code: 'names-missing' } : undefined,
+      });
+    } catch (err) {
+      ctx.failedScopes.push(`${id}/`);
+      this.updateRow(id, { ...base, state: 'error', instances: count, error: explainScanError(err, { ...base, roleName: scope.roleName }) });
+    }
+  }
+
+  private async describeEc2(ec2: EC2Client): Promise<Map<string, Instance>> {
+    const byId = new Map<string, Instance>();
+    let nextToken: string | undefined;
+    do {
+      const out = await ec2.send(new DescribeInstancesCommand({ MaxResults: 1000, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      for (const r of out.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) byId.set(i.InstanceId, i);
+      nextToken = out.NextToken;
+    } while (nextToken);
+    return byId;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.flushTimer);
+    clearInterval(this.periodic);
+    this.emitter.removeAllListeners();
+  }
+}
+
+interface ScanContext {
+  regionLimiter: Limiter;
+  accountLimiter: Limiter;
+  seenKeys: Set<string>;
+  seenRows: Set<string>;
+  failedScopes: string[];
+}
