@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import { emulatorRoleCredentials, signInToEmulator } from '../../emulator/sdk-login';
+import { createSessionService } from '../../main/core/aws/sessions';
+import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
+import { startWebApp, type RunningApp } from '../support/web-app';
+import { echo, listenLocal } from '../integration/tunnels/world';
+
+const INSTANCE = 'i-0eeeeeeeeeeeeeee1';
+const ACCOUNT = '111122223333';
+
+describe('tunnels in Chromium: create an RDP profile, start it, see it everywhere, stop it', () => {
+  let emu: RunningEmulator;
+  let app: RunningApp;
+  let browser: BrowserSession;
+  let rdpStandIn: Awaited<ReturnType<typeof listenLocal>>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'bl-e2e-tunnels-'));
+  const previousDataDir = process.env.BASTIONLESS_DATA_DIR;
+
+  beforeAll(async () => {
+    process.env.BASTIONLESS_DATA_DIR = dataDir;
+    rdpStandIn = await listenLocal(echo);
+    emu = await startEmulator({
+      fixture: {
+        sso: { startUrl: 'https://example.awsapps.com/start', region: 'eu-west-1' },
+        accounts: [{ id: ACCOUNT, name: 'prod', roles: [{ name: 'Admin' }], regions: ['eu-west-1'] }],
+        instances: [{ id: INSTANCE, account: ACCOUNT, region: 'eu-west-1', name: 'win-jump', platform: 'Windows', ports: { '3389': rdpStandIn.address } }],
+      },
+    });
+    app = await startWebApp({ emulator: true });
+    // Sign-in (issue 5) is not wired into the core yet: hand the tunnel service the session source it will provide.
+    const { accessToken } = await signInToEmulator(emu);
+    const creds = await emulatorRoleCredentials(emu, accessToken, ACCOUNT, 'Admin');
+    app.host.core.tunnels.setSessionSource({ sessions: createSessionService({ credentials: () => async () => creds, clientConfig: { endpoint: emu.url, maxAttempts: 1 } }), allowInsecure: true });
+    browser = await launchBrowser({ colorScheme: 'dark' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await emu?.stop();
+    rdpStandIn?.server.close();
+    if (previousDataDir === undefined) delete process.env.BASTIONLESS_DATA_DIR;
+    else process.env.BASTIONLESS_DATA_DIR = previousDataDir;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('profile → start → active in the view and the quick-connect menu → stop from the menu', async () => {
+    const { page } = browser;
+    await page.goto(app.web.url);
+    await page.getByRole('button', { name: 'Tunnels' }).click();
+    await page.getByRole('heading', { name: 'Tunnels' }).waitFor();
+    await page.getByRole('button', { name: 'New tunnel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Name', { exact: true }).fill('win-jump RDP');
+    await dialog.getByLabel('Instance', { exact: true }).fill(INSTANCE);
+    await dialog.getByLabel('Region', { exact: true }).fill('eu-west-1');
+    await dialog.getByLabel('SSO session', { exact: true }).fill('corp');
+    await dialog.getByLabel('Account', { exact: true }).fill(ACCOUNT);
+    await dialog.getByLabel('Role', { exact: true }).fill('Admin');
+    await dialog.getByLabel('User name', { exact: true }).fill('Administrator');
+    await dialog.getByLabel('Pin to the tray').check();
+    // A non-loopback bind address is allowed, with a warning; back to loopback before saving.
+    await dialog.getByLabel('Bind address').fill('0.0.0.0');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('other machines');
+    await screenshot(page, 'tunnels-create-profile-dark');
+    await dialog.getByLabel('Bind address').fill('127.0.0.1');
+    await dialog.getByRole('button', { name: 'Save profile' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('listitem', { name: 'win-jump RDP' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(`${INSTANCE}:3389`);
+    await row.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => row.getByTestId('tunnel-state').textContent()).toBe('Active');
+
+    // Real bytes through the tunnel the UI started.
+    const status = app.host.core.tunnels.list()[0];
+    expect(status?.state).toBe('listening');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = connect(status?.localPort ?? 0, '127.0.0.1');
+      sock.once('data', (d: Buffer) => {
+        sock.end();
+        resolve(d.toString());
+      });
+      sock.on('error', reject);
+      sock.write('rdp-bytes');
+    });
+    expect(reply).toBe('rdp-bytes');
+    await expect.poll(() => row.getByTestId('tunnel-stats').textContent()).toContain('1 conn.');
+    expect(await row.textContent()).toContain(`127.0.0.1:${status?.localPort}`);
+    await screenshot(page, 'tunnels-view-active-dark');
+
+    await page.keyboard.press('Control+k');
+    const menu = page.getByRole('menu', { name: 'Quick connect' });
+    await menu.waitFor();
+    const items = await menu.getByRole('menuitem').allTextContents();
+    expect(items[0]).toContain('win-jump RDP'); // pinned profile first
+    const stopItem = menu.getByRole('menuitem', { name: /Stop win-jump RDP/ });
+    expect(await stopItem.textContent()).toContain(`127.0.0.1:${status?.localPort} · listening`);
+    await screenshot(page, 'tunnels-quick-connect-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await screenshot(page, 'tunnels-quick-connect-light');
+
+    await stopItem.click();
+    await expect.poll(() => app.host.core.tunnels.list().length).toBe(0);
+    await expect.poll(() => row.getByRole('button', { name: 'Start' }).count()).toBe(1);
+    const refused = await new Promise<string>((resolve) =>
+      connect(status?.localPort ?? 0, '127.0.0.1')
+        .once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? ''))
+        .once('connect', () => resolve('connected')),
+    );
+    expect(refused).toBe('ECONNREFUSED');
+    await screenshot(page, 'tunnels-view-light');
+    await page.keyboard.press('Escape');
+  });
+});
