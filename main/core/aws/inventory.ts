@@ -365,8 +365,7 @@ export class InventoryService {
     let regions = cached && Date.now() - cached.at < REGION_CACHE_MS ? cached.regions : undefined;
     if (!regions) {
       try {
-        const out = await ctx.accountLimiter.run(() => this.ec2(scope, home).send(new DescribeRegionsCommand({})));
-        regions = (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
+        regions = await ctx.accountLimiter.run(() => this.describeRegions(scope, home));
         this.regionCache.set(key, { regions, at: Date.now() });
       } catch (err) {
         // Denied everywhere is the account's problem, shown once; anything else: try the defaults.
@@ -377,6 +376,25 @@ export class InventoryService {
     }
     const chosen = this.options.auth.settings().regions;
     return chosen.length ? regions.filter((r) => chosen.includes(r)) : regions;
+  }
+
+  /**
+   * DescribeRegions from the first region that accepts the account's credentials: the source's
+   * home region is not necessarily enabled in every account.
+   */
+  private async describeRegions(scope: AccountScope, home: string): Promise<string[]> {
+    const candidates = [...new Set([home, ...DEFAULT_ENABLED_REGIONS])];
+    let lastError: unknown;
+    for (const region of candidates.slice(0, 6)) {
+      try {
+        const out = await this.ec2(scope, region).send(new DescribeRegionsCommand({}));
+        return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
+      } catch (err) {
+        lastError = err;
+        if (!/UnrecognizedClient|AuthFailure|OptInRequired|InvalidClientTokenId/i.test(errorName(err))) throw err;
+      }
+    }
+    throw lastError;
   }
 
   private async scanAccount(scope: AccountScope, home: string, ctx: ScanContext): Promise<void> {
