@@ -72,6 +72,8 @@ export class Tunnel extends EventEmitter<Events> {
   private server: Server | undefined;
   private readonly slots: Slot[] = [];
   private opening: Promise<Slot> | undefined;
+  /** Sessions being opened right now (a burst of connections opens several at once, up to the pool size). */
+  private inFlight = 0;
   private readonly sockets = new Set<Socket>();
   private closedBytesUp = 0;
   private closedBytesDown = 0;
@@ -244,10 +246,10 @@ export class Tunnel extends EventEmitter<Events> {
     }
     const least = this.leastLoaded(live);
     if (!least) return this.opening ?? this.openSlot();
-    if (least.active === 0 || live.length >= this.settings.poolSize) return least;
+    if (least.active === 0 || live.length + this.inFlight >= this.settings.poolSize) return least;
     // Every session is busy and the pool has room: a new session lifts the per-session pacing cap.
     try {
-      return await (this.opening ?? this.openSlot());
+      return await this.openSlot(false);
     } catch {
       return least;
     }
@@ -262,8 +264,9 @@ export class Tunnel extends EventEmitter<Events> {
   /** shared: callers arriving while a session opens get that same session (mux); basic callers open their own. */
   private openSlot(shared = true): Promise<Slot> {
     if (shared && this.opening) return this.opening;
+    this.inFlight++;
     const opening = (async () => {
-      const session = await this.open();
+      const session = await this.open().finally(() => this.inFlight--);
       const slot: Slot = { session, active: 0, reconnecting: false };
       if (this.state === 'stopped') {
         await session.terminate();

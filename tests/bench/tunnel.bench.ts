@@ -1,0 +1,135 @@
+import { connect, type Socket } from 'node:net';
+import type { Pace } from '../../emulator/agent/output-pump';
+import { listenLocal, startWorld } from '../integration/tunnels/world';
+import type { BenchResult } from './types';
+
+/**
+ * Tunnel throughput against the emulator (pace none, and faithful = the real agent's 1 KiB reads
+ * with a 1 ms pause), one stream and 8 parallel connections, pooled (8 sessions) and not (1),
+ * upload and download, each as a ratio to a raw loopback TCP copy of the same shape measured
+ * in this run.
+ */
+
+const MiB = 1024 * 1024;
+const HOST = 'i-0fffffffffffffff1';
+
+/** Port 1: sends `n` bytes to each connection (n in its first 4 bytes). Port 2: counts what arrives, then acks one byte. */
+async function servers() {
+  const source = await listenLocal((s: Socket) => {
+    s.on('error', () => undefined);
+    s.once('data', (d: Buffer) => {
+      let left = d.readUInt32BE(0);
+      const block = Buffer.alloc(64 * 1024, 0x5a);
+      const pump = () => {
+        while (left > 0) {
+          const chunk = block.subarray(0, Math.min(block.length, left));
+          left -= chunk.length;
+          if (!s.write(chunk)) return void s.once('drain', pump);
+        }
+        s.end();
+      };
+      pump();
+    });
+  });
+  const sink = await listenLocal((s: Socket) => {
+    s.on('error', () => undefined);
+    let expected = -1;
+    let got = 0;
+    s.on('data', (d: Buffer) => {
+      if (expected < 0) {
+        expected = d.readUInt32BE(0);
+        got = d.length - 4;
+      } else got += d.length;
+      if (got >= expected) s.end('k');
+    });
+  });
+  return { source, sink, close: () => (source.server.close(), sink.server.close()) };
+}
+
+function download(port: number, bytes: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let got = 0;
+    s.on('data', (d: Buffer) => (got += d.length));
+    s.on('end', () => (got === bytes ? resolve() : reject(new Error(`download got ${got} of ${bytes}`))));
+    s.on('error', reject);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(bytes);
+    s.write(header);
+  });
+}
+
+function upload(port: number, bytes: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    s.on('data', () => (s.end(), resolve()));
+    s.on('error', reject);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(bytes);
+    s.write(header);
+    const block = Buffer.alloc(64 * 1024, 0xa5);
+    let left = bytes;
+    const pump = () => {
+      while (left > 0) {
+        const chunk = block.subarray(0, Math.min(block.length, left));
+        left -= chunk.length;
+        if (!s.write(chunk)) return void s.once('drain', pump);
+      }
+    };
+    pump();
+  });
+}
+
+async function mibPerSecond(parallel: number, bytesEach: number, once: (bytes: number) => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: parallel }, () => once(bytesEach)));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return (parallel * bytesEach) / MiB / seconds;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const srv = await servers();
+  try {
+    for (const pace of ['none', 'faithful'] as Pace[]) {
+      // Faithful pacing is ~1 MiB/s per session by design: smaller transfers keep the bench short.
+      const single = pace === 'none' ? 32 * MiB : 2 * MiB;
+      const each = pace === 'none' ? 8 * MiB : 512 * 1024;
+      const world = await startWorld([{ id: HOST, ports: { '1': srv.source.address, '2': srv.sink.address } }], pace);
+      try {
+        const shapes = [
+          { label: '1 stream', parallel: 1, bytes: single, pool: 1 },
+          { label: '8 parallel, 1 session', parallel: 8, bytes: each, pool: 1 },
+          { label: '8 parallel, pooled (8 sessions)', parallel: 8, bytes: each, pool: 8 },
+        ];
+        for (const direction of ['download', 'upload'] as const) {
+          const rawPort = direction === 'download' ? srv.source.port : srv.sink.port;
+          const op = direction === 'download' ? download : upload;
+          for (const shape of shapes) {
+            const raw = await mibPerSecond(shape.parallel, shape.bytes, (b) => op(rawPort, b));
+            const tunnel = world.tunnel(HOST, { port: direction === 'download' ? 1 : 2 }, { poolSize: shape.pool });
+            const port = await tunnel.start();
+            // Warm the pool so session start-up is not part of the figure.
+            await Promise.all(Array.from({ length: shape.parallel }, () => op(port, 1024)));
+            const value = await mibPerSecond(shape.parallel, shape.bytes, (b) => op(port, b));
+            const sessions = tunnel.snapshot().sessions;
+            await tunnel.stop();
+            results.push({
+              name: `tunnel ${direction}, ${shape.label}, pace ${pace}`,
+              value,
+              unit: 'MiB/s',
+              baseline: { name: `raw loopback TCP, ${shape.label}`, value: raw, unit: 'MiB/s' },
+              ratio: value / raw,
+              notes: `${(shape.parallel * shape.bytes) / MiB} MiB total, ${sessions} session(s)`,
+            });
+          }
+        }
+      } finally {
+        await world.close();
+      }
+    }
+  } finally {
+    srv.close();
+  }
+  return results;
+}
