@@ -1,9 +1,292 @@
-/** Placeholder until sign-in and discovery land (issue: login and discovery). */
-export function InstancesView() {
+import './instances.css';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import type { InstanceSummary, InventoryProgress } from '../../../../preload/contract';
+import { api } from '../../api';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+import { LoginPanel } from '../login/LoginPanel';
+import { useSources } from '../login/useSources';
+import { openShell, selectInstance } from '../terminals/terminal-store';
+import { buildItems, haystack, type Filters, type GroupBy, type ListItem } from './model';
+import { useInventory } from './useInventory';
+
+const FAVOURITES_KEY = 'bastionless.favourites';
+const GROUP_BY_KEY = 'bastionless.groupBy';
+const ROW_HEIGHT = 34;
+
+function loadFavourites(): Set<string> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(FAVOURITES_KEY) ?? '[]');
+    return new Set(Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function ProgressLine({ progress, count, onRefresh }: { progress: InventoryProgress | undefined; count: number; onRefresh: () => void }) {
+  let text = 'Not scanned yet';
+  if (progress?.running) text = `Scanning… ${fmt(progress.done)} of ${fmt(progress.total)} account-regions`;
+  else if (progress?.updatedAt) text = `${fmt(progress.total)} account-regions · ${progress.fromCache ? 'cached' : 'updated'} ${new Date(progress.updatedAt).toLocaleTimeString()}`;
   return (
-    <section className="view empty-state" aria-labelledby="instances-title">
-      <h1 id="instances-title">Instances</h1>
-      <p className="muted">Sign in with IAM Identity Center to see every managed instance across your accounts and regions.</p>
+    <div className="inventory-progress" data-testid="inventory-progress">
+      <span>
+        <strong data-testid="instance-count">{fmt(count)}</strong> instances · {text}
+      </span>
+      {progress?.running && <progress max={Math.max(progress.total, 1)} value={progress.done} aria-label="Discovery progress" />}
+      <button type="button" className="button small" onClick={onRefresh} disabled={progress?.running}>
+        Refresh
+      </button>
+    </div>
+  );
+}
+
+function Details({ instance, favourite, onFavourite, onOpen }: { instance: InstanceSummary; favourite: boolean; onFavourite: () => void; onOpen: () => void }) {
+  const facts: Array<[string, string | undefined]> = [
+    ['Instance', instance.instanceId],
+    ['Status', instance.pingStatus],
+    ['State', instance.state],
+    ['Platform', instance.platformName ? `${instance.platform} · ${instance.platformName}` : instance.platform],
+    ['Private IP', instance.privateIp],
+    ['Computer name', instance.computerName],
+    ['Agent', instance.agentVersion],
+    ['Account', `${instance.accountName} (${instance.accountId})`],
+    ['Role', instance.roleName],
+    ['Region', instance.region],
+    ['Type', instance.resourceType],
+  ];
+  return (
+    <aside className="instance-details" aria-label="Instance details" data-testid="instance-details">
+      <h2>{instance.name ?? instance.instanceId}</h2>
+      <div className="details-actions">
+        <button type="button" className="button primary" onClick={onOpen} disabled={instance.pingStatus !== 'Online'}>
+          Open shell
+        </button>
+        <button type="button" className="button" aria-pressed={favourite} onClick={onFavourite}>
+          {favourite ? '★ Favourite' : '☆ Favourite'}
+        </button>
+      </div>
+      <dl className="facts">
+        {facts.map(([k, v]) =>
+          v ? (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ) : null,
+        )}
+      </dl>
+      {Object.keys(instance.tags).length > 0 && (
+        <>
+          <h3>Tags</h3>
+          <ul className="tags">
+            {Object.entries(instance.tags).map(([k, v]) => (
+              <li key={k}>
+                <span className="muted">{k}</span> {v}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </aside>
+  );
+}
+
+function GroupRow({ item }: { item: Extract<ListItem, { kind: 'group' }> }) {
+  return (
+    <div className={`group-row${item.error ? ' has-error' : ''}`} role="rowheader" data-testid="group-row">
+      <span className="group-title">{item.title}</span>
+      <span className="muted">{item.detail}</span>
+      {item.loading && <span className="muted small">loading…</span>}
+      {(item.count > 0 || !item.error) && <span className="group-count muted">{item.count}</span>}
+      {item.error && (
+        <span className="row-error" role="alert" data-code={item.error.code} title={[item.error.message, item.error.hint].filter(Boolean).join('\n')}>
+          {item.error.message}
+          {item.error.hint ? ` — ${item.error.hint}` : ''}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function InstanceRow({ instance, selected, favourite, onSelect, onOpen }: { instance: InstanceSummary; selected: boolean; favourite: boolean; onSelect: () => void; onOpen: () => void }) {
+  return (
+    <div className={`instance-row${selected ? ' selected' : ''}`} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen}>
+      <span className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
+      <span className="instance-name">
+        {favourite && <span aria-label="favourite">★ </span>}
+        {instance.name ?? instance.instanceId}
+      </span>
+      <span className="mono muted">{instance.instanceId}</span>
+      <span className="mono muted">{instance.privateIp ?? ''}</span>
+      <span className="muted">{instance.platform}</span>
+    </div>
+  );
+}
+
+/** The explorer: every instance of every signed-in source, grouped, searchable, keyboard first. */
+export function InstancesView() {
+  const { sources, error: sourcesError } = useSources();
+  const { instances, rows, progress, error } = useInventory();
+  const [filters, setFilters] = useState<Filters>({ query: '', platform: 'all', status: 'all', favouritesOnly: false });
+  const [groupBy, setGroupByState] = useState<GroupBy>(() => (localStorage.getItem(GROUP_BY_KEY) === 'region' ? 'region' : 'account'));
+  const setGroupBy = (value: GroupBy) => {
+    localStorage.setItem(GROUP_BY_KEY, value);
+    setGroupByState(value);
+  };
+  const [favourites, setFavourites] = useState(loadFavourites);
+  const [selectedKey, setSelectedKey] = useState<string>();
+  const [actionError, setActionError] = useState<{ code: string; message: string; hint?: string }>();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const hayCache = useMemo(() => new Map(instances.map((i) => [i.key, haystack(i)])), [instances]);
+  const items = useMemo(() => buildItems(instances, rows, filters, favourites, groupBy, (i) => hayCache.get(i.key) ?? ''), [instances, rows, filters, favourites, groupBy, hayCache]);
+  const visibleKeys = useMemo(() => items.flatMap((it) => (it.kind === 'instance' ? [it.id] : [])), [items]);
+  const selected = instances.find((i) => i.key === selectedKey);
+
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  const toggleFavourite = (key: string) => {
+    setFavourites((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(key)) next.add(key);
+      localStorage.setItem(FAVOURITES_KEY, JSON.stringify([...next]));
+      return next;
+    });
+  };
+
+  const select = useCallback(
+    (key: string | undefined) => {
+      setSelectedKey(key);
+      selectInstance(key);
+      const index = items.findIndex((it) => it.id === key);
+      if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+    },
+    [items, virtualizer],
+  );
+
+  const open = useCallback((key: string) => {
+    setSelectedKey(key);
+    setActionError(undefined);
+    void openShell(key);
+  }, []);
+
+  // "/" or Ctrl/Cmd+F focuses search from anywhere in the view.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+      if ((event.key === '/' && !typing) || ((event.ctrlKey || event.metaKey) && event.key === 'f')) {
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onListKey = (event: ReactKeyboardEvent) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const at = selectedKey ? visibleKeys.indexOf(selectedKey) : -1;
+      const next = event.key === 'ArrowDown' ? Math.min(visibleKeys.length - 1, at + 1) : Math.max(0, at - 1);
+      select(visibleKeys[next]);
+    } else if (event.key === 'Enter' && selectedKey) {
+      event.preventDefault();
+      open(selectedKey);
+    }
+  };
+
+  const refresh = () => {
+    api.call('inventory.refresh', undefined).catch((err: unknown) => setActionError({ code: 'internal', message: String(err) }));
+  };
+
+  const signedIn = sources?.some((s) => s.state === 'signed-in') ?? false;
+  const needsLogin = sources !== undefined && !signedIn && instances.length === 0;
+
+  if (needsLogin || (sources && sources.some((s) => s.pending) && instances.length === 0)) {
+    return (
+      <section className="view instances-view" aria-labelledby="instances-title">
+        <h1 id="instances-title" className="visually-hidden">
+          Instances
+        </h1>
+        <LoginPanel sources={sources ?? []} compact={false} />
+      </section>
+    );
+  }
+
+  return (
+    <section className="view instances-view" aria-labelledby="instances-title">
+      <h1 id="instances-title" className="visually-hidden">
+        Instances
+      </h1>
+      {sources && <LoginPanel sources={sources} compact />}
+      {sourcesError && <ErrorNotice error={sourcesError} />}
+      {error && <ErrorNotice error={error} />}
+      {actionError && <ErrorNotice error={actionError} />}
+      <div className="explorer-toolbar">
+        <input
+          ref={searchRef}
+          type="search"
+          className="search"
+          placeholder="Search name, id, IP, tag…  ( / )"
+          aria-label="Search instances"
+          value={filters.query}
+          onChange={(e) => setFilters((f) => ({ ...f, query: e.target.value }))}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' || e.key === 'Enter') {
+              onListKey(e);
+              scrollRef.current?.focus();
+            }
+          }}
+        />
+        <select aria-label="Platform" value={filters.platform} onChange={(e) => setFilters((f) => ({ ...f, platform: e.target.value as Filters['platform'] }))}>
+          <option value="all">All platforms</option>
+          <option value="Linux">Linux</option>
+          <option value="Windows">Windows</option>
+          <option value="MacOS">macOS</option>
+        </select>
+        <select aria-label="Status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value as Filters['status'] }))}>
+          <option value="all">Online and offline</option>
+          <option value="online">Online</option>
+          <option value="offline">Offline</option>
+        </select>
+        <label className="toggle">
+          <input type="checkbox" checked={filters.favouritesOnly} onChange={(e) => setFilters((f) => ({ ...f, favouritesOnly: e.target.checked }))} />
+          Favourites
+        </label>
+        <select aria-label="Group by" value={groupBy} onChange={(e) => setGroupBy(e.target.value as GroupBy)}>
+          <option value="account">By account</option>
+          <option value="region">By region</option>
+        </select>
+      </div>
+      <ProgressLine progress={progress} count={instances.length} onRefresh={refresh} />
+      <div className="explorer">
+        <div className="instance-list" ref={scrollRef} tabIndex={0} role="grid" aria-label="Instances" aria-rowcount={items.length} onKeyDown={onListKey}>
+          {items.length === 0 && <div className="muted list-empty">{progress?.running ? 'Looking for instances…' : 'No instance matches.'}</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const item = items[v.index]!;
+              return (
+                <div key={item.id} className="virtual-row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
+                  {item.kind === 'group' ? (
+                    <GroupRow item={item} />
+                  ) : (
+                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} />
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        {selected ? (
+          <Details instance={selected} favourite={favourites.has(selected.key)} onFavourite={() => toggleFavourite(selected.key)} onOpen={() => open(selected.key)} />
+        ) : (
+          <aside className="instance-details muted">Select an instance to see its details. Enter or double-click opens a shell.</aside>
+        )}
+      </div>
     </section>
   );
 }

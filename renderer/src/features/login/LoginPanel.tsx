@@ -1,0 +1,142 @@
+import './login.css';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { IpcError, SourceInfo } from '../../../../preload/contract';
+import { api } from '../../api';
+import { toIpcError } from '../../hooks/useApi';
+import { ErrorNotice } from '../../shell/ErrorNotice';
+
+const stateLabel: Record<SourceInfo['state'], string> = {
+  'signed-in': 'Signed in',
+  'signed-out': 'Signed out',
+  'signing-in': 'Waiting for approval…',
+  expired: 'Session expired',
+  error: 'Error',
+};
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+/** The user code as the person must type it, with a copy button and the page to approve it on. */
+function PendingCode({ source, onCancel }: { source: SourceInfo; onCancel: () => void }) {
+  const pending = source.pending!;
+  const [copied, setCopied] = useState(false);
+  const now = useNow(true);
+  const left = Math.max(0, Math.round((pending.expiresAt - now) / 1000));
+  const copy = async () => {
+    if (!pending.userCode) return;
+    await navigator.clipboard.writeText(pending.userCode).catch(() => undefined);
+    setCopied(true);
+  };
+  return (
+    <div className="pending-code" aria-live="polite">
+      {pending.userCode ? (
+        <>
+          <div className="muted">Approve this code in your browser:</div>
+          <div className="code-row">
+            <code className="user-code" data-testid="user-code">
+              {pending.userCode}
+            </code>
+            <button type="button" className="button small" onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </>
+      ) : (
+        <div className="muted">Finish signing in in your browser.</div>
+      )}
+      <div className="code-actions">
+        <a className="button primary" href={pending.verificationUrl} target="_blank" rel="noopener noreferrer" data-testid="verification-link">
+          Open sign-in page
+        </a>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <span className="muted small">
+          expires in {Math.floor(left / 60)}:{String(left % 60).padStart(2, '0')}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function SourceCard({ source, onError }: { source: SourceInfo; onError: (e: IpcError | undefined) => void }) {
+  const run = (p: Promise<unknown>) =>
+    p.then(
+      () => onError(undefined),
+      (err: unknown) => onError(toIpcError(err)),
+    );
+  const signIn = () => run(api.call('auth.signIn', { sourceId: source.id }));
+  const signOut = () => run(api.call('auth.signOut', { sourceId: source.id }));
+  const cancel = () => run(api.call('auth.cancel', { sourceId: source.id }));
+  return (
+    <li className={`source-card state-${source.state}`} data-testid={`source-${source.id}`} aria-label={`Source ${source.label}`}>
+      <div className="source-head">
+        <span className={`dot ${source.state === 'signed-in' ? 'ok' : source.state === 'signing-in' ? 'warn' : 'bad'}`} aria-hidden="true" />
+        <div className="source-title">
+          <strong>{source.label}</strong>
+          <span className="muted small">{source.kind === 'sso' ? `${source.startUrl ?? ''} · ${source.region ?? ''}` : `AWS profile${source.region ? ` · ${source.region}` : ''}`}</span>
+        </div>
+        <span className="source-state" data-testid="source-state">
+          {stateLabel[source.state]}
+        </span>
+        {source.kind === 'sso' && source.state !== 'signing-in' && (
+          <button type="button" className={`button${source.state === 'signed-in' ? '' : ' primary'}`} onClick={() => void (source.state === 'signed-in' ? signOut() : signIn())}>
+            {source.state === 'signed-in' ? 'Sign out' : 'Sign in'}
+          </button>
+        )}
+      </div>
+      {source.pending && <PendingCode source={source} onCancel={() => void cancel()} />}
+      {source.error && source.state !== 'signing-in' && <ErrorNotice error={source.error} />}
+    </li>
+  );
+}
+
+function AddSource({ onError }: { onError: (e: IpcError | undefined) => void }) {
+  const [startUrl, setStartUrl] = useState('');
+  const [region, setRegion] = useState('us-east-1');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    api.call('auth.addSource', { startUrl: startUrl.trim(), region: region.trim() }).then(
+      () => {
+        setStartUrl('');
+        onError(undefined);
+      },
+      (err: unknown) => onError(toIpcError(err)),
+    );
+  };
+  return (
+    <form className="add-source" onSubmit={submit} aria-label="Add an IAM Identity Center start URL">
+      <input type="url" required placeholder="https://my-org.awsapps.com/start" value={startUrl} onChange={(e) => setStartUrl(e.target.value)} aria-label="Start URL" />
+      <input required value={region} onChange={(e) => setRegion(e.target.value)} aria-label="Identity Center region" size={12} />
+      <button type="submit" className="button">
+        Add
+      </button>
+    </form>
+  );
+}
+
+/** Sign-in: every source (sso-sessions, legacy SSO profiles, plain profiles) with its state. */
+export function LoginPanel({ sources, compact }: { sources: SourceInfo[]; compact: boolean }) {
+  const [error, setError] = useState<IpcError>();
+  return (
+    <section className={`login-panel${compact ? ' compact' : ''}`} aria-labelledby="login-title">
+      <h2 id="login-title">{compact ? 'Sources' : 'Sign in to see your instances'}</h2>
+      {!compact && <p className="muted">Sign in once with IAM Identity Center: Bastionless lists every account, role and region you can reach.</p>}
+      {sources.length === 0 && <p className="muted">No sources in ~/.aws/config yet. Add your IAM Identity Center start URL:</p>}
+      <ul className="source-list">
+        {sources.map((s) => (
+          <SourceCard key={s.id} source={s} onError={setError} />
+        ))}
+      </ul>
+      {error && <ErrorNotice error={error} />}
+      {(!compact || sources.length === 0) && <AddSource onError={setError} />}
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_FIXTURE } from '../../emulator/demo';
+import { loadFixtureFile, startEmulator, type RunningEmulator } from '../../emulator/index';
+import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
+import { startWebApp, type RunningApp } from '../support/web-app';
+
+/**
+ * Sign in as a person would: the app shows the device code, the verification page (the emulator's)
+ * is opened in a second tab and approved there, and the demo fleet appears grouped by account and
+ * region while the AccessDenied (account, region) shows its error in place. The app runs with its
+ * production secret store (the OS keychain over the Secret Service), so this needs a D-Bus session
+ * with an unlocked keyring, as CI provides.
+ */
+describe('sign-in and discovery in Chromium through the web host', () => {
+  let emulator: RunningEmulator;
+  let app: RunningApp;
+  let browser: BrowserSession;
+  let home: string;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+      throw new Error(
+        'No D-Bus session: the app keeps its data key in the OS keychain. Run under ' +
+          "dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize; npx vitest run --project e2e tests/e2e/login-discovery.test.ts'",
+      );
+    }
+    emulator = await startEmulator({ fixture: loadFixtureFile(DEMO_FIXTURE) });
+    home = mkdtempSync(join(tmpdir(), 'bastionless-e2e-login-'));
+    const configFile = join(home, 'aws-config');
+    writeFileSync(configFile, emulator.awsConfigSnippet(), { mode: 0o600 });
+    const env = { ...emulator.env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), BASTIONLESS_DATA_DIR: join(home, 'data'), HOME: home };
+    for (const [k, v] of Object.entries(env)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    app = await startWebApp({ emulator: true });
+    browser = await launchBrowser({ width: 1360, height: 820 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await emulator?.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('signs in by approving the device code on the verification page', async () => {
+    const { page, context } = browser;
+    await page.goto(app.web.url);
+    const source = page.getByTestId('source-bastionless-emulator');
+    await source.getByText('Signed out').waitFor();
+    await source.getByRole('button', { name: 'Sign in' }).click();
+    const code = page.getByTestId('user-code');
+    await code.waitFor();
+    const userCode = (await code.textContent())!.trim();
+    expect(userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
+    expect(emulator.control.pendingUserCodes()).toContain(userCode);
+    await screenshot(page, 'login-device-code');
+
+    const href = (await page.getByTestId('verification-link').getAttribute('href'))!;
+    expect(href).toBe(`${emulator.url}/device?user_code=${userCode}`);
+    const approval = await context.newPage();
+    await approval.goto(href);
+    await approval.locator('#approve').click();
+    await approval.waitForLoadState();
+    await approval.close();
+
+    // The app's CreateToken polling completes on its own: the explorer replaces the sign-in screen.
+    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await expect.poll(() => source.getByTestId('source-state').textContent(), { timeout: 15_000 }).toBe('Signed in');
+  });
+
+  it('shows the demo fleet grouped by account and region, with the AccessDenied region in place', async () => {
+    const { page } = browser;
+    const fixture = emulator.fixture();
+    const visible = fixture.instances.filter((i) => i.state === 'running' && !(i.account === '210987654321' && i.region === 'ap-southeast-2'));
+    await expect.poll(() => page.getByTestId('instance-row').count(), { timeout: 30_000 }).toBe(visible.length);
+    await expect.poll(() => page.getByTestId('inventory-progress').textContent()).toMatch(/12 instances · 9 account-regions · updated/);
+    const groups = await page.getByTestId('group-row').allTextContents();
+    expect(groups[0]).toMatch(/^prod \(210987654321\)ap-southeast-2/);
+    expect(groups.some((g) => g.startsWith('prod (210987654321)eu-west-1') && g.endsWith('4'))).toBe(true);
+    expect(groups.some((g) => g.startsWith('staging (123456789012)us-east-1'))).toBe(true);
+    const denied = page.getByTestId('group-row').filter({ hasText: 'ap-southeast-2' }).getByRole('alert');
+    expect(await denied.getAttribute('data-code')).toBe('access-denied');
+    expect(await denied.textContent()).toMatch(/Access denied in ap-southeast-2/);
+    // Every row names a real fixture instance.
+    const names = await page.getByTestId('instance-row').locator('.instance-name').allTextContents();
+    expect(names.sort()).toEqual(visible.map((i) => i.name!).sort());
+    await screenshot(page, 'explorer-dark');
+  });
+
+  it('narrows with search and moves through results from the keyboard', async () => {
+    const { page } = browser;
+    await page.getByRole('grid', { name: 'Instances' }).focus();
+    await page.keyboard.press('/');
+    await page.keyboard.type('prod-web');
+    await expect.poll(() => page.getByTestId('instance-row').locator('.instance-name').allTextContents()).toEqual(['prod-web-1', 'prod-web-2']);
+    await page.keyboard.press('ArrowDown');
+    const details = page.getByTestId('instance-details');
+    await expect.poll(() => details.getByRole('heading', { level: 2 }).textContent()).toBe('prod-web-1');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => details.getByRole('heading', { level: 2 }).textContent()).toBe('prod-web-2');
+    expect(await details.textContent()).toContain('i-0fd2174b7a1c03366');
+    await screenshot(page, 'explorer-search');
+
+    // Tag search: "Team=data" matches the tag pair, not the word anywhere.
+    await page.getByLabel('Search instances').fill('team=data');
+    await expect.poll(() => page.getByTestId('instance-row').locator('.instance-name').allTextContents()).toEqual(['prod-db-bastion']);
+    await page.getByLabel('Search instances').fill('');
+    await page.getByLabel('Platform').selectOption('Windows');
+    // Grouped by account name: prod, shared-services, staging.
+    await expect.poll(() => page.getByTestId('instance-row').locator('.instance-name').allTextContents()).toEqual(['prod-ad-01', 'shared-cpt-dc', 'staging-win-build']);
+    await page.getByLabel('Platform').selectOption('all');
+  });
+
+  it('switches grouping to regions and renders in the light theme', async () => {
+    const { page } = browser;
+    await page.getByLabel('Group by').selectOption('region');
+    const groups = await page.getByTestId('group-row').allTextContents();
+    expect(groups[0]).toMatch(/^af-south-1shared-services \(456789012345\)/);
+    await page.keyboard.press('Control+4');
+    await page.getByLabel('Light').check();
+    await page.keyboard.press('Control+1');
+    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await screenshot(page, 'explorer-light');
+    await page.keyboard.press('Control+4');
+    await page.getByLabel('Dark').check();
+  });
+});
