@@ -51,6 +51,11 @@ export interface InventoryServiceOptions {
 }
 
 const REGION_CACHE_MS = 6 * 3600_000;
+/**
+ * Discovery builds thousands of short-lived clients; settling these here spares each one the
+ * SDK's environment/config-file lookups. Standard retry with backoff, 5 attempts (throttling).
+ */
+const CLIENT_DEFAULTS = { maxAttempts: 5, retryMode: 'standard', useFipsEndpoint: false, useDualstackEndpoint: false } as const;
 const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
 
 /** What a failed call means for the person reading the row. */
@@ -356,7 +361,7 @@ export class InventoryService {
   }
 
   private ec2(scope: AccountScope, region: string): EC2Client {
-    return new EC2Client({ region, credentials: scope.credentials, maxAttempts: 5, ...(this.options.clientConfig as object) });
+    return new EC2Client({ region, credentials: scope.credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
   }
 
   private async enabledRegions(scope: AccountScope, home: string, ctx: ScanContext): Promise<string[]> {
@@ -415,7 +420,7 @@ export class InventoryService {
     const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region };
     const at = { ...base, roleName: scope.roleName };
     this.updateRow(id, { ...base, state: 'loading' });
-    const ssm = new SSMClient({ region, credentials: scope.credentials, maxAttempts: 5, ...(this.options.clientConfig as object) });
+    const ssm = new SSMClient({ region, credentials: scope.credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
     const ec2 = this.ec2(scope, region);
     // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two.
     const ec2Instances = this.describeEc2(ec2).catch((err: unknown) => err as Error);
