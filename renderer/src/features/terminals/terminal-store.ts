@@ -146,6 +146,8 @@ declare global {
       /** Pastes as the clipboard would (xterm's paste path: bracketed paste, line endings). */
       paste(text: string, tabId?: string): void;
       open(instanceKey: string): Promise<string | undefined>;
+      /** The xterm instance itself, for in-page measurements (bench). */
+      terminal(tabId?: string): import('@xterm/xterm').Terminal | undefined;
     };
   }
 }
@@ -154,5 +156,6 @@ window.bastionlessTerminals = {
     snapshot.tabs.map((t) => ({ tabId: t.tabId, title: t.title, state: t.status.state, renderer: t.session.renderer, cols: t.session.term.cols, rows: t.session.term.rows })),
   text: (tabId) => snapshot.tabs.find((t) => t.tabId === (tabId ?? snapshot.activeId))?.session.text() ?? '',
   open: (instanceKey) => openShell(instanceKey),
+  terminal: (tabId) => snapshot.tabs.find((t) => t.tabId === (tabId ?? snapshot.activeId))?.session.term,
   paste: (text, tabId) => snapshot.tabs.find((t) => t.tabId === (tabId ?? snapshot.activeId))?.session.term.paste(text),
 };
