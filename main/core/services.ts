@@ -10,6 +10,7 @@ import { TabStore } from './shells/tab-store';
 import { dataDir } from './store/paths';
 import { ProfileStore } from './tunnels/profile-store';
 import { TunnelService } from './tunnels/service';
+import { resolveTagTarget } from './tunnels/tag-target';
 
 /**
  * Composition root of the core: builds the service graph once per process, for whichever host
@@ -49,11 +50,11 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     allowInsecure: options.emulator,
     store: new TabStore(join(dataDir(), 'tabs.json')),
   });
-  // Tunnels get their session source from sign-in (setSessionSource); until then starting one says "sign in".
   const tunnels = new TunnelService({
     store: new ProfileStore({ dir: dataDir() }),
     appState,
     sessions: { sessions, allowInsecure: options.emulator },
+    resolveTags: async (profile) => resolveTagTarget(profile, inventory.list(), (key) => inventory.resolve(key)),
   });
   void tunnels.init();
   return {

@@ -67,6 +67,17 @@ export function createHostContext(options: HostOptions): HostContext {
       events.emit('app.navigate', { view: 'tunnels' });
       return true;
     }
+    if (kind === 'instance.shell' && arg) {
+      events.emit('app.openShell', { instanceKey: arg });
+      options.shellActions?.open();
+      return true;
+    }
+    if (id === 'signin.start') {
+      // The sign-in screen is the Instances view while no source is signed in.
+      events.emit('app.navigate', { view: 'login' });
+      options.shellActions?.open();
+      return true;
+    }
     if (kind === 'tunnel.stop' && arg) {
       void core.tunnels.stop(arg).catch((err: unknown) => options.log?.(`tunnel.stop ${arg}: ${String(err)}`));
       return true;

@@ -54,4 +54,6 @@ export const appEvents = {
   'tray.changed': event(TrayMenuSchema),
   /** Main asks the renderer to show something (e.g. the tray's "Open Bastionless"). */
   'app.navigate': event(z.object({ view: z.enum(['instances', 'terminals', 'tunnels', 'settings', 'login']) })),
+  /** Main asks the window to open a shell tab, as a double-click would (tray "recent instances"). */
+  'app.openShell': event(z.object({ instanceKey: z.string().min(1).max(400) })),
 } as const;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ChannelArg, ChannelName, ChannelResult, EventName, EventPayload, IpcError } from '../../../preload/contract';
-import { BastionlessCallError } from '../../../preload/contract';
+import { toIpcError } from '../ipc-error';
 import { api } from '../api';
 
 export interface CallState<T> {
@@ -10,10 +10,7 @@ export interface CallState<T> {
   reload: () => void;
 }
 
-export function toIpcError(err: unknown): IpcError {
-  if (err instanceof BastionlessCallError) return err.error;
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
-}
+export { toIpcError };
 
 /** Calls a channel on mount (and on reload); errors are returned to be shown where they happen. */
 export function useCall<C extends ChannelName>(channel: C, arg: ChannelArg<C>, key = ''): CallState<ChannelResult<C>> {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { onConnectionChange, type ConnectionState } from '../api';
-import { onShellOpened } from '../features/terminals/terminal-store';
+import { onShellOpened, openShell } from '../features/terminals/terminal-store';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
 import { QuickConnect } from './QuickConnect';
@@ -19,7 +19,13 @@ export function App() {
   useEvent(
     'app.navigate',
     useCallback(({ view: target }) => {
-      if (target !== 'login') setView(target);
+      setView(target === 'login' ? 'instances' : target);
+    }, []),
+  );
+  useEvent(
+    'app.openShell',
+    useCallback(({ instanceKey }) => {
+      void openShell(instanceKey);
     }, []),
   );
 
