@@ -120,6 +120,28 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByLabel('Platform').selectOption('all');
   });
 
+  it('right-click on an instance offers RDP, which opens a tunnel profile pre-filled for it', async () => {
+    const { page } = browser;
+    await page.getByLabel('Search instances').fill('prod-ad-01');
+    const row = page.getByTestId('instance-row').filter({ hasText: 'prod-ad-01' });
+    await row.click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Actions for prod-ad-01' });
+    // Windows instance: RDP comes first among the tunnel actions.
+    await expect.poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Open shell', 'RDP', 'Forward port…', 'PostgreSQL…', 'MySQL…']);
+    await screenshot(page, 'explorer-context-menu');
+    await menu.getByRole('menuitem', { name: 'RDP' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Instance', { exact: true }).inputValue()).toBe('i-0a0dd13533e84eb22');
+    expect(await dialog.getByLabel('Remote port').inputValue()).toBe('3389');
+    expect(await dialog.getByLabel('Name', { exact: true }).inputValue()).toBe('prod-ad-01 RDP');
+    await screenshot(page, 'tunnel-dialog-from-instance');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+1');
+    await page.getByLabel('Search instances').fill('');
+  });
+
   it('switches grouping to regions and renders in the light theme', async () => {
     const { page } = browser;
     await page.getByLabel('Group by').selectOption('region');

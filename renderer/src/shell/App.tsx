@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { onConnectionChange, type ConnectionState } from '../api';
 import { onShellOpened, openShell } from '../features/terminals/terminal-store';
+import { onTunnelDraft } from '../features/tunnels/drafts';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
 import { QuickConnect } from './QuickConnect';
@@ -16,6 +17,7 @@ export function App() {
   useEffect(() => onConnectionChange(setConnection), []);
   // Opening a shell anywhere (instances, tray) shows it.
   useEffect(() => onShellOpened(() => setView('terminals')), []);
+  useEffect(() => onTunnelDraft(() => setView('tunnels')), []);
   useEvent(
     'app.navigate',
     useCallback(({ view: target }) => {

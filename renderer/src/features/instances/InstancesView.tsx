@@ -1,4 +1,6 @@
 import './instances.css';
+import { TunnelActions } from './TunnelActions';
+import { InstanceContextMenu } from './InstanceContextMenu';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { InstanceSummary, InventoryProgress } from '../../../../preload/contract';
@@ -67,6 +69,7 @@ function Details({ instance, favourite, onFavourite, onOpen }: { instance: Insta
           {favourite ? '★ Favourite' : '☆ Favourite'}
         </button>
       </div>
+      <TunnelActions instance={instance} />
       <dl className="facts">
         {facts.map(([k, v]) =>
           v ? (
@@ -110,9 +113,9 @@ function GroupRow({ item }: { item: Extract<ListItem, { kind: 'group' }> }) {
   );
 }
 
-function InstanceRow({ instance, selected, favourite, onSelect, onOpen }: { instance: InstanceSummary; selected: boolean; favourite: boolean; onSelect: () => void; onOpen: () => void }) {
+function InstanceRow({ instance, selected, favourite, onSelect, onOpen, onMenu }: { instance: InstanceSummary; selected: boolean; favourite: boolean; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
   return (
-    <div className={`instance-row${selected ? ' selected' : ''}`} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen}>
+    <div className={`instance-row${selected ? ' selected' : ''}`} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
       <span className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
       <span className="instance-name">
         {favourite && <span aria-label="favourite">★ </span>}
@@ -137,6 +140,8 @@ export function InstancesView() {
   };
   const [favourites, setFavourites] = useState(loadFavourites);
   const [selectedKey, setSelectedKey] = useState<string>();
+  const [contextMenu, setContextMenu] = useState<{ key: string; x: number; y: number } | null>(null);
+  const closeContextMenu = useCallback(() => setContextMenu(null), []);
   const [actionError, setActionError] = useState<{ code: string; message: string; hint?: string }>();
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -274,7 +279,7 @@ export function InstancesView() {
                   {item.kind === 'group' ? (
                     <GroupRow item={item} />
                   ) : (
-                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} />
+                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
                   )}
                 </div>
               );
@@ -287,6 +292,15 @@ export function InstancesView() {
           <aside className="instance-details muted">Select an instance to see its details. Enter or double-click opens a shell.</aside>
         )}
       </div>
+      {contextMenu && instances.some((i) => i.key === contextMenu.key) && (
+        <InstanceContextMenu
+          instance={instances.find((i) => i.key === contextMenu.key)!}
+          x={contextMenu.x}
+          y={contextMenu.y}
+          onOpenShell={() => open(contextMenu.key)}
+          onClose={closeContextMenu}
+        />
+      )}
     </section>
   );
 }
