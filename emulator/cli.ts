@@ -14,7 +14,7 @@ export const USAGE = `Usage: npm run emulator -- --fixture FILE [options]
 
   --fixture FILE         emulator fixture (JSON), e.g. emulator/fixtures/demo.json
   --port N               loopback port (default 0: pick a free one)
-  --pace faithful|none   faithful: real polling intervals and API latencies; none (default): as fast as possible
+  --pace faithful|none   faithful (default): the real agent's 1 KiB messages with 1 ms pauses, real polling intervals and API latencies; none: as fast as possible
   --auto-approve         approve every sign-in at once (no verification page)
   --faults JSON          faults to merge into the fixture's, e.g. '{"throttleEvery":{"DescribeInstanceInformation":3}}'
   --faults key=value     one fault; dotted keys for maps, commas for lists, e.g.
@@ -28,7 +28,7 @@ Control API while running: GET <url>/_emulator/ lists the endpoints.`;
 const ArgsSchema = z.object({
   fixture: z.string({ error: '--fixture FILE is required (try emulator/fixtures/demo.json)' }).min(1),
   port: z.coerce.number().int().min(0).max(65535, '--port must be 0-65535').default(0),
-  pace: z.enum(['faithful', 'none'], { error: '--pace must be "faithful" or "none"' }).default('none'),
+  pace: z.enum(['faithful', 'none'], { error: '--pace must be "faithful" or "none"' }).default('faithful'),
   autoApprove: z.boolean().default(false),
   faults: z.array(z.string()).default([]),
 });

@@ -27,6 +27,7 @@ export interface StartEmulatorOptions {
   port?: number;
   /** Only loopback is allowed; the option exists so callers can say which loopback. */
   host?: '127.0.0.1' | 'localhost';
+  /** Default 'none' in-process (tests); the command-line emulator defaults to 'faithful'. */
   pace?: Pace;
   /** Approve every device code and PKCE request at once (demos). */
   autoApprove?: boolean;

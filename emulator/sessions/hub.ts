@@ -41,7 +41,7 @@ export interface SessionSummary {
 export interface SessionHub {
   /** Throws EmulatorApiError (e.g. TargetNotConnected, InvalidDocument). */
   start(req: StartSessionRequest): SessionCredentials;
-  /** Throws EmulatorApiError DoesNotExistException when unknown, terminated, or past the recycle. */
+  /** Throws EmulatorApiError: DoesNotExistException when unknown or terminated; AccessDeniedException (HTTP 403, as users report from AWS) past the recycle. */
   resume(sessionId: string, account: string, region: string): SessionCredentials;
   terminate(sessionId: string, account: string, region: string): void;
   describe(account: string, region: string, state: 'Active' | 'History'): SessionSummary[];
