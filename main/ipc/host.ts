@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createCoreServices, type CoreServices } from '../core/services';
+import { createCoreServices, type CoreOptions, type CoreServices } from '../core/services';
 import { buildTrayMenu } from '../core/tray-menu';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatch';
 import { EventBus } from './events';
@@ -30,6 +30,8 @@ export interface HostOptions {
   /** The host's own reactions to "Open Bastionless" and "Quit" (show the window, exit). */
   shellActions?: { open(): void; quit(): void };
   log?: (line: string) => void;
+  /** Sign-in and discovery settings passed to the core (the demo keeps its tokens in memory). */
+  aws?: CoreOptions['aws'];
 }
 
 export function readAppVersion(): string {
@@ -44,7 +46,7 @@ function splitMenuId(id: string): [string, string | undefined] {
 }
 
 export function createHostContext(options: HostOptions): HostContext {
-  const core = createCoreServices({ version: readAppVersion(), emulator: options.emulator });
+  const core = createCoreServices({ version: readAppVersion(), emulator: options.emulator, ...(options.aws ? { aws: options.aws } : {}) });
   const events = new EventBus();
   const streams = new StreamRegistry();
   const activateMenuItem = (id: string): boolean => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isAppError } from '../core/errors';
+import { MemorySecretStore } from '../core/store/secrets';
 import { createHostContext } from '../ipc/host';
 import { startWebHost } from './server';
 
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   const host = createHostContext({
     emulator: args.demo,
     log: (line) => console.error(line),
+    // Demo tokens belong to a throwaway emulator: memory keeps them out of the user's keychain
+    // and works on headless machines without a Secret Service.
+    ...(args.demo ? { aws: { secretStore: new MemorySecretStore() } } : {}),
     // In a browser "Quit" stops the web host, as it would close the desktop app.
     shellActions: { open: () => {}, quit: () => void shutdown() },
   });
