@@ -1,0 +1,57 @@
+import type { InstanceSummary, ScanRow } from '../../../preload/contract/inventory';
+import { haystack, matches } from '../../../renderer/src/features/instances/model';
+import type { LsArgs } from '../args';
+import type { CliContext } from '../context';
+import { ExitCode } from '../exit-codes';
+import { cachedInstances, freshInstances, requireSignedIn } from '../instances';
+
+/**
+ * `bastionless ls`: the app's inventory (same scan, same cache) as a table or JSON. Failed
+ * (account, region) scans are one stderr line each; they never hide what did load.
+ */
+
+const COLUMNS = ['ACCOUNT', 'REGION', 'NAME', 'INSTANCE', 'PLATFORM', 'STATUS', 'IP'] as const;
+
+function accountMatches(wanted: string | undefined, accountId: string, accountName: string): boolean {
+  return !wanted || wanted === accountId || wanted.toLowerCase() === accountName.toLowerCase();
+}
+
+export function selectInstances(instances: readonly InstanceSummary[], args: Pick<LsArgs, 'account' | 'region' | 'filter'>): InstanceSummary[] {
+  const filters = { query: args.filter ?? '', platform: 'all', status: 'all', favouritesOnly: false } as const;
+  const none = new Set<string>();
+  return instances
+    .filter((i) => accountMatches(args.account, i.accountId, i.accountName) && (!args.region || i.region === args.region) && matches(i, haystack(i), filters, none))
+    .sort((a, b) => a.accountName.localeCompare(b.accountName) || a.region.localeCompare(b.region) || (a.name ?? a.instanceId).localeCompare(b.name ?? b.instanceId) || a.key.localeCompare(b.key));
+}
+
+export function formatTable(instances: readonly InstanceSummary[]): string {
+  const rows = instances.map((i) => [i.accountName, i.region, i.name ?? '-', i.instanceId, i.platform, i.pingStatus === 'Online' ? (i.state ?? 'online') : i.pingStatus, i.privateIp ?? '-']);
+  const widths = COLUMNS.map((c, n) => Math.max(c.length, ...rows.map((r) => r[n]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, n) => (n === cells.length - 1 ? c : c.padEnd(widths[n]!))).join('  ');
+  return [line(COLUMNS), ...rows.map(line)].join('\n');
+}
+
+export function describeScanError(row: ScanRow): string {
+  const where = row.region === '*' ? `${row.accountName} (${row.accountId})` : `${row.accountName} (${row.accountId}) ${row.region}`;
+  return `error: ${where}: ${row.error?.message ?? 'scan failed'}${row.error?.hint ? ` — ${row.error.hint}` : ''}`;
+}
+
+export async function ls(ctx: CliContext, args: LsArgs): Promise<number> {
+  const core = ctx.core();
+  await requireSignedIn(core);
+  const all = args.cached ? await cachedInstances(core) : await freshInstances(core);
+  const snapshot = core.aws.inventory.snapshot();
+  const failed = snapshot.rows.filter((r) => r.state === 'error' && r.error && accountMatches(args.account, r.accountId, r.accountName) && (!args.region || r.region === args.region || r.region === '*'));
+  for (const row of failed) ctx.say(describeScanError(row));
+  const selected = selectInstances(all, args);
+  if (args.json) ctx.out(JSON.stringify(selected, null, 2));
+  else if (selected.length) ctx.out(formatTable(selected));
+  if (args.cached) {
+    const at = snapshot.progress.updatedAt;
+    ctx.say(at ? `(cached inventory from ${new Date(at).toLocaleString()}; run without --cached to refresh)` : '(no cached inventory yet; run `bastionless ls` without --cached)');
+  } else if (!args.json && !selected.length) {
+    ctx.say(all.length ? `No instance matches (${all.length} in the inventory).` : 'No instances found in the signed-in accounts.');
+  }
+  // Nothing loaded and something failed: the scan as a whole did not work.
+  return all.length === 0 && failed.length > 0 ? ExitCode.failure : ExitCode.ok;
+}
