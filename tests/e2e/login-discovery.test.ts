@@ -155,4 +155,27 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.keyboard.press('Control+4');
     await page.getByLabel('Dark').check();
   });
+  it('keeps discovery settings, refusing a bad region in place without losing the input', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Control+4');
+    const regions = page.getByLabel('Regions to scan');
+    await regions.fill('eu-west-1, moon-base');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'region' });
+    await alert.waitFor();
+    expect(await regions.inputValue()).toBe('eu-west-1, moon-base');
+    await regions.fill('eu-west-1');
+    const share = page.getByLabel('Share the sign-in with the AWS CLI', { exact: false });
+    // Controlled by main's answer: it flips once the setting is stored.
+    await share.click();
+    await expect.poll(() => share.isChecked()).toBe(true);
+    const stored = await page.evaluate(() => window.bastionless!.call('auth.settings', undefined));
+    expect(stored).toMatchObject({ shareCliCache: true });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.evaluate(() => window.bastionless!.call('auth.settings', undefined).then((s) => s.regions))).toEqual(['eu-west-1']);
+    await screenshot(page, 'settings-discovery');
+    await regions.fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.evaluate(() => window.bastionless!.call('auth.settings', undefined).then((s) => s.regions))).toEqual([]);
+  });
 });

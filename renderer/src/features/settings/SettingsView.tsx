@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useCall } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { AwsSettings } from './AwsSettings';
 import { applyTheme, loadThemePreference, type ThemePreference } from '../../shell/theme';
 
 export function SettingsView() {
@@ -22,6 +23,7 @@ export function SettingsView() {
           </label>
         ))}
       </fieldset>
+      <AwsSettings />
       <fieldset className="field-group">
         <legend>About</legend>
         {info.error && <ErrorNotice error={info.error} onRetry={info.reload} />}
