@@ -14,13 +14,22 @@ const files = readdirSync(here)
   .sort();
 
 const all: Record<string, BenchResult[]> = {};
+const failed: string[] = [];
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => Promise<BenchResult[]> };
   if (typeof mod.run !== 'function') {
     console.error(`${file}: no exported run(); skipped`);
     continue;
   }
-  const results = await mod.run();
+  let results: BenchResult[];
+  try {
+    results = await mod.run();
+  } catch (err) {
+    // One broken bench must not hide the others' figures; the run still fails at the end.
+    console.error(`\n${file} failed: ${err instanceof Error ? err.message : String(err)}`);
+    failed.push(file);
+    continue;
+  }
   all[file] = results;
   console.log(`\n${file}`);
   for (const r of results) {
@@ -33,3 +42,7 @@ const out = join(here, '..', '..', 'bench-results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results: all }, null, 2));
 console.log(`\nwritten ${join(out, 'bench.json')}`);
+if (failed.length > 0) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}
