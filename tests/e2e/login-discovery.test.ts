@@ -142,11 +142,30 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByLabel('Search instances').fill('');
   });
 
+  it('double-click opens a shell on the instance, which then shows under recent instances', async () => {
+    const { page } = browser;
+    await page.getByLabel('Search instances').fill('prod-web-1');
+    await page.getByTestId('instance-row').filter({ hasText: 'prod-web-1' }).dblclick();
+    // The app moves to the Terminals view with a tab on the instance's real (emulated) PTY shell.
+    await expect.poll(() => page.evaluate(() => window.bastionlessTerminals!.tabs().map((t) => [t.title, t.state])), { timeout: 30_000 }).toEqual([['prod-web-1', 'connected']]);
+    await expect.poll(() => page.evaluate(() => window.bastionlessTerminals!.text()), { timeout: 30_000 }).toMatch(/\$ $/m);
+    await page.locator('.xterm').first().click();
+    await page.keyboard.type('echo $((6*7))');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.bastionlessTerminals!.text()), { timeout: 30_000 }).toMatch(/^42$/m);
+    // Ctrl+K belongs to the shell while the terminal has focus (kill-line), so use the button.
+    await page.getByRole('button', { name: 'Quick connect' }).click();
+    const menu = page.getByRole('menu', { name: 'Quick connect' });
+    await expect.poll(() => menu.getByRole('menuitem').allTextContents()).toContain('prod-web-1prod · eu-west-1');
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Instances' }).click();
+    await page.getByLabel('Search instances').fill('');
+  });
+
   it('switches grouping to regions and renders in the light theme', async () => {
     const { page } = browser;
     await page.getByLabel('Group by').selectOption('region');
-    const groups = await page.getByTestId('group-row').allTextContents();
-    expect(groups[0]).toMatch(/^af-south-1shared-services \(456789012345\)/);
+    await expect.poll(async () => (await page.getByTestId('group-row').allTextContents())[0] ?? '').toMatch(/^af-south-1shared-services \(456789012345\)/);
     await page.keyboard.press('Control+4');
     await page.getByLabel('Light').check();
     await page.keyboard.press('Control+1');
