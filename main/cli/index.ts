@@ -64,8 +64,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** Entry point of bin/bastionless.js and the bundle. */
 export async function main(): Promise<void> {
+  // A notice for whoever packages the app (engines allows Node 20), not for the user at the
+  // terminal; through a ProxyCommand it would land in every ssh and scp run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The command decides when it is over: core timers are unref'd (right for the app), so
+  // without this handle the process could end mid-cleanup (Node's exit 13, unsettled await).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const code = await runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
   // Everything written must reach the pipe before exit (ssh reads the last protocol bytes).
   if (process.stdout.writableLength) await once(process.stdout, 'drain');
+  clearInterval(keepAlive);
   process.exit(code);
 }
