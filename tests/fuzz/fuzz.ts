@@ -24,17 +24,8 @@ import {
 } from '../../main/core/ssm/message';
 import { ReliabilityEngine } from '../../main/core/ssm/reliability';
 import { SmuxSession, encodeSmuxFrame } from '../../main/core/ssm/smux';
+import { prng } from '../support/prng';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FuzzReport {
   frames: number;

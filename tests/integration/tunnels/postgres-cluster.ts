@@ -1,9 +1,9 @@
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../support/free-port';
 
 const execFile = promisify(execFileCb);
 
@@ -25,13 +25,6 @@ export function postgresBinDir(): string {
   return join('/usr/lib/postgresql', versions[0], 'bin');
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startPgCluster(): Promise<PgCluster> {
   const bin = postgresBinDir();

@@ -1,21 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planLaunch, systemProbe } from '../../../main/core/tunnels/launchers/index';
 import { LauncherSettingsSchema } from '../../../main/core/tunnels/profile-schema';
 import { runProgram } from './postgres-cluster';
 import { startWorld, type World } from './world';
+import { freePort } from '../../support/free-port';
 
 const WINDOWS = 'i-0ddddddddddddddd1';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves once something accepts TCP connections on the port (the shadow server logs nothing on listen). */
 async function waitForListener(port: number, child: ChildProcess): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import { PayloadType } from '../../../main/core/ssm/constants';
 import { ReliabilityEngine, type Delivery, type Role } from '../../../main/core/ssm/reliability';
+import { prng } from '../../support/prng';
+export { prng };
 
 export interface LinkFaults {
   drop: number;
@@ -26,17 +28,6 @@ interface InFlight {
   epoch: number;
 }
 
-/** A small seeded PRNG (mulberry32) so failures replay. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SimResult {
   clientReceived: Buffer;
