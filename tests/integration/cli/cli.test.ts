@@ -158,28 +158,28 @@ describe('bastionless (child process, emulator, real clients)', () => {
   it('shell in a pseudo-terminal: prompt, resize on SIGWINCH, remote exit code as ours', async () => {
     const term = pty.spawn(process.execPath, [BIN, 'shell', 'prod/eu-west-1/web-1'], { name: 'xterm-256color', cols: 100, rows: 30, env: world.env });
     let screen = '';
+    // A failure guard only (never a synchronisation): says what the screen showed instead.
     const waitFor = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {
+        const guard = setTimeout(() => reject(new Error(`no ${pattern} on the screen:\n${JSON.stringify(screen)}`)), 45_000);
         const check = () => {
-          if (pattern.test(screen)) {
-            sub.dispose();
-            resolve();
-          }
+          if (!pattern.test(screen)) return;
+          clearTimeout(guard);
+          sub.dispose();
+          resolve();
         };
-        const sub = term.onData((d) => {
-          screen += d;
-          check();
-        });
+        const sub = term.onData(check);
         term.onExit(({ exitCode }) => reject(new Error(`shell exited ${exitCode} before ${pattern}:\n${screen}`)));
         check();
       });
+    term.onData((d) => (screen += d));
     const exit = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
     await waitFor(/\[ec2-user@web-1 ~\]\$ $/);
     term.write('stty size\r');
-    await waitFor(/\r\n30 100\r\n/);
+    await waitFor(/[\r\n]30 100\r*\n/);
     term.resize(120, 40);
     term.write('stty size\r');
-    await waitFor(/\r\n40 120\r\n/);
+    await waitFor(/[\r\n]40 120\r*\n/);
     term.write('exit 7\r');
     expect(await exit).toBe(7);
   });
