@@ -15,7 +15,7 @@ const portNumber = (what: string) =>
     .int(`${what} must be a whole number`)
     .min(1, `${what} must be 1–65535`)
     .max(65535, `${what} must be 1–65535`);
-const target = z.string().trim().min(1, 'TARGET is empty').max(500);
+const target = z.string({ error: 'TARGET is missing' }).trim().min(1, 'TARGET is empty').max(500);
 const aliasName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'an alias is 1–64 letters, digits, "_", "." or "-"');
 
 const LoginArgs = z
