@@ -6,6 +6,7 @@ import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InstanceSummarySchema } from '../../../preload/contract/inventory';
+import { ProfileStore } from '../../../main/core/tunnels/profile-store';
 import { runProgram, startPgCluster, type PgCluster } from '../tunnels/postgres-cluster';
 import { startSshd, type PrivateSshd } from './sshd';
 import { BIN, startCliWorld, type CliWorld } from './world';
@@ -153,6 +154,47 @@ describe('bastionless (child process, emulator, real clients)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('Stopping');
+  });
+
+  it("tunnels: lists the app's saved profiles, starts one here (psql through it), stops it from another process", async () => {
+    await new ProfileStore({ dir: world.dataDir }).save({
+      name: 'Prod DB',
+      kind: 'postgres',
+      source: { type: 'sso', ssoSession: 'bastionless-emulator', accountId: PROD, roleName: 'Admin' },
+      region: 'eu-west-1',
+      target: { type: 'instance', instanceId: WEB },
+      remotePort: 5432,
+    });
+    const list = await world.run(['tunnels', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout.toString()).toMatch(/Prod DB\s+postgres\s+127\.0\.0\.1:auto\s+port 5432 via i-0a1b2c3d4e5f60001/);
+    const child = spawn(process.execPath, [BIN, 'tunnels', 'start', 'prod db'], { env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const address = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      child.once('close', (code) => reject(new Error(`tunnels start exited ${code}: ${stderr}`)));
+    });
+    const [host, port] = address.split(':') as [string, string];
+    const q = await runProgram('psql', ['-h', host, '-p', port, '-U', 'postgres', '-d', 'postgres', '-tA', '-c', 'select 1 + 1'], { env: world.env });
+    expect(q.stdout.trim()).toBe('2');
+    const running = await world.run(['tunnels', 'list']);
+    expect(running.stdout.toString()).toContain(`${address} (pid ${child.pid})`);
+    const again = await world.run(['tunnels', 'start', 'Prod DB']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`already runs in process ${child.pid}`);
+    const stop = await world.run(['tunnels', 'stop', 'Prod DB']);
+    expect(stop.stderr).toContain('Stopped "Prod DB"');
+    expect(stop.code).toBe(0);
+    expect(await exited).toBe(0);
+    const missing = await world.run(['tunnels', 'start', 'nope']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('Profiles: Prod DB');
   });
 
   it('shell in a pseudo-terminal: prompt, resize on SIGWINCH, remote exit code as ours', async () => {
