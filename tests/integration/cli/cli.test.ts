@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,18 +133,7 @@ describe('bastionless (child process, emulator, real clients)', () => {
   }, 180_000);
 
   it('forward prints the local address, psql queries through it, Ctrl-C stops it with exit 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'forward', 'web-1', '--remote-port', '5432'], { env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const address = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.once('close', (code) => reject(new Error(`forward exited ${code}: ${stderr}`)));
-    });
+    const { child, firstLine: address, exited, stderr } = await world.startLong(['forward', 'web-1', '--remote-port', '5432']);
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     const [host, port] = address.split(':') as [string, string];
     const q = await runProgram('psql', ['-h', host, '-p', port, '-U', 'postgres', '-d', 'postgres', '-tA', '-c', 'select 6 * 7, current_user'], { env: { ...world.env, PGCONNECT_TIMEOUT: '20' } });
@@ -153,7 +141,7 @@ describe('bastionless (child process, emulator, real clients)', () => {
     expect(q.stdout.trim()).toBe('42|postgres');
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('Stopping');
+    expect(stderr()).toContain('Stopping');
   });
 
   it("tunnels: lists the app's saved profiles, starts one here (psql through it), stops it from another process", async () => {
@@ -168,18 +156,7 @@ describe('bastionless (child process, emulator, real clients)', () => {
     const list = await world.run(['tunnels', 'list']);
     expect(list.code).toBe(0);
     expect(list.stdout.toString()).toMatch(/Prod DB\s+postgres\s+127\.0\.0\.1:auto\s+port 5432 via i-0a1b2c3d4e5f60001/);
-    const child = spawn(process.execPath, [BIN, 'tunnels', 'start', 'prod db'], { env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    const address = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.once('close', (code) => reject(new Error(`tunnels start exited ${code}: ${stderr}`)));
-    });
+    const { child, firstLine: address, exited } = await world.startLong(['tunnels', 'start', 'prod db']);
     const [host, port] = address.split(':') as [string, string];
     const q = await runProgram('psql', ['-h', host, '-p', port, '-U', 'postgres', '-d', 'postgres', '-tA', '-c', 'select 1 + 1'], { env: world.env });
     expect(q.stdout.trim()).toBe('2');

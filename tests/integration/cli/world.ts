@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,12 +19,21 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface LongRunning {
+  child: ChildProcess;
+  firstLine: string;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
 export interface CliWorld {
   emu: RunningEmulator;
   env: Record<string, string>;
   home: string;
   dataDir: string;
   run(args: string[], options?: { input?: Buffer | string; timeoutMs?: number }): Promise<CliResult>;
+  /** A long-running command (forward, tunnels start): resolves with its first stdout line. */
+  startLong(args: string[]): Promise<LongRunning>;
   /** The ProxyCommand for ssh's -o option. */
   proxyCommand: string;
   stop(): Promise<void>;
@@ -62,12 +71,28 @@ export async function startCliWorld(fixture: FixtureInput): Promise<CliWorld> {
       });
       child.stdin.end(options.input ?? '');
     });
+  const startLong: CliWorld['startLong'] = async (args) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolveExit) => child.once('close', resolveExit));
+    const firstLine = await new Promise<string>((resolveLine, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolveLine(out.split('\n')[0]!);
+      });
+      void exited.then((code) => reject(new Error(`bastionless ${args.join(' ')} exited ${code}: ${stderr}`)));
+    });
+    return { child, firstLine, exited, stderr: () => stderr };
+  };
   return {
     emu,
     env,
     home,
     dataDir,
     run,
+    startLong,
     proxyCommand: `${process.execPath} ${BIN} ssh-proxy %h %p`,
     async stop() {
       await emu.stop();
