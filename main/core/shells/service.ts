@@ -121,10 +121,26 @@ export class ShellService {
     const tabs = [...this.tabs.values()].map((e) => e.tab);
     this.tabs.clear();
     await Promise.all(tabs.map((tab) => tab.close()));
+    await this.saving;
   }
 
+  /** Resolves once every tab-list change so far is on disk. */
+  whenSaved(): Promise<void> {
+    return this.saving;
+  }
+
+  private saving: Promise<void> = Promise.resolve();
+
+  /**
+   * Saves the tab list as it is now. Saves run one after another in call order, so an older list
+   * can never land after a newer one.
+   */
   private persist(): Promise<void> {
-    return this.deps.store?.save([...this.tabs.values()].map((e) => e.stored)) ?? Promise.resolve();
+    const store = this.deps.store;
+    if (!store) return this.saving;
+    const snapshot = [...this.tabs.values()].map((e) => e.stored);
+    this.saving = this.saving.then(() => store.save(snapshot)).catch(() => undefined);
+    return this.saving;
   }
 }
 

@@ -130,6 +130,8 @@ export class ShellTab extends EventEmitter<Events> {
         this.sendProbe(shell);
       }
       this.output.push(this.filter.push(bytes));
+      // Keystrokes held while the probe was pending go out once it has answered.
+      if (!this.filter.isHiding) this.flushInput();
     });
     shell.on('end', (end) => this.onEnd(shell, end));
     channel.on('state', (e) => {
@@ -175,7 +177,10 @@ export class ShellTab extends EventEmitter<Events> {
 
   private sendProbe(shell: ShellSession): void {
     shell.write(EXIT_PROBE_LINE);
-    this.probeTimer = setTimeout(() => this.output.push(this.filter.giveUp()), this.deps.probeTimeoutMs ?? 5000);
+    this.probeTimer = setTimeout(() => {
+      this.output.push(this.filter.giveUp());
+      this.flushInput();
+    }, this.deps.probeTimeoutMs ?? 5000);
     this.probeTimer.unref();
   }
 
@@ -183,6 +188,9 @@ export class ShellTab extends EventEmitter<Events> {
     const shell = this.shell;
     const channel = this.channel;
     if (!shell || !channel || channel.currentState === 'closed') return;
+    // Until the exit probe has answered, output is hidden; a command typed in that window would
+    // run with its output hidden too, so its keystrokes wait (the shell would queue them anyway).
+    if (this.filter.isHiding) return;
     while (this.input.length && channel.canSend()) {
       const head = this.input[0]!;
       const piece = head.subarray(0, INPUT_PIECE);

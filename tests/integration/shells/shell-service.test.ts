@@ -102,10 +102,21 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await env.service.close(tab.id);
   });
 
+  it('keeps keystrokes typed before the shell is ready, and shows their output', async () => {
+    const tab = await env.service.open({ instanceKey: instanceKey('web-1') });
+    const w = watch(tab);
+    // Typed at once, before any prompt: these must neither vanish nor run while output is hidden.
+    tab.write(Buffer.from('echo early-$((2+3))\r'));
+    await w.waitForText('early-5');
+    expect(w.text()).not.toContain('trap ');
+    await env.service.close(tab.id);
+  });
+
   it('saves open tabs and restores them as new sessions in a new service', async () => {
     for (const open of env.service.list()) await env.service.close(open.tabId);
     const tab = await env.service.open({ instanceKey: instanceKey('db-1') });
     await watch(tab).waitForText('$ ');
+    await env.service.whenSaved();
     const { ShellService } = await import('../../../main/core/shells/service');
     const next = new ShellService(env.deps);
     await next.restore();

@@ -40,10 +40,23 @@ describe('RDP: FreeRDP shadow server behind an emulated Windows instance', () =>
       xvfb.stdout?.once('data', (d: Buffer) => resolve(`:${d.toString().trim()}`));
       xvfb.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
     });
-    const rdpPort = await freePort();
-    // Authentication off and TLS security: the test checks the path through the tunnel, not NTLM.
-    shadow = spawn('freerdp-shadow-cli', [`/port:${rdpPort}`, '/bind-address:127.0.0.1', '-auth', '/sec:tls'], { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'pipe', 'pipe'] });
-    await waitForListener(rdpPort, shadow);
+    // A free port can be taken by a parallel test before the server binds it: then the server
+    // exits at once, and we try another port. Its output is kept so a real failure explains itself.
+    let rdpPort = 0;
+    for (let attempt = 1; ; attempt++) {
+      rdpPort = await freePort();
+      // Authentication off and TLS security: the test checks the path through the tunnel, not NTLM.
+      shadow = spawn('freerdp-shadow-cli', [`/port:${rdpPort}`, '/bind-address:127.0.0.1', '-auth', '/sec:tls'], { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      shadow.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+      shadow.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      try {
+        await waitForListener(rdpPort, shadow);
+        break;
+      } catch (err) {
+        if (attempt === 3) throw new Error(`${(err as Error).message} (3 attempts); its last output:\n${output}`);
+      }
+    }
     world = await startWorld([{ id: WINDOWS, name: 'win-jump', platform: 'Windows', ports: { '3389': `127.0.0.1:${rdpPort}` } }]);
   });
   afterAll(async () => {
