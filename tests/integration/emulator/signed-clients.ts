@@ -1,7 +1,9 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { RunningEmulator } from '../../../emulator/index';
+import { afterAll, beforeAll } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../../emulator/index';
+import { demoFixture } from './fixture-helpers';
 import { emulatorRoleCredentials, signInToEmulator, type EmulatorRoleCredentials } from '../../../emulator/sdk-login';
 
 /** SDK clients for one (account, role, region) of a running emulator, as the app builds them. */
@@ -34,3 +36,24 @@ export async function failure(promise: Promise<unknown>): Promise<Error & { $met
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
+
+/**
+ * For a test file: the demo emulator plus administrator clients in the prod account's
+ * eu-west-1, started before the file's tests and stopped after them.
+ */
+export function demoAdminClients(): { emu: RunningEmulator; admin: SignedClients } {
+  // Filled in before the first test runs; the tests read it only from then on.
+  const ctx = {} as { emu: RunningEmulator; admin: SignedClients };
+  beforeAll(async () => {
+    ctx.emu = await startEmulator({ fixture: demoFixture() });
+    ctx.admin = await signedClients(ctx.emu, DEMO_PROD_ACCOUNT, 'AdministratorAccess', 'eu-west-1');
+  });
+  afterAll(async () => {
+    ctx.admin?.destroy();
+    await ctx.emu?.stop();
+  });
+  return ctx;
+}
+
+/** The demo fixture's "prod" account. */
+export const DEMO_PROD_ACCOUNT = '210987654321';

@@ -14,29 +14,18 @@ import {
   TerminateSessionCommand,
   ThrottlingException,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../emulator/index';
 import { generateFleet } from '../../../emulator/generate-fleet';
-import { startEmulator, type RunningEmulator } from '../../../emulator/index';
-import { demoFixture } from './fixture-helpers';
-import { failure, signedClients, type SignedClients } from './signed-clients';
+import { DEMO_PROD_ACCOUNT, demoAdminClients, failure, signedClients } from './signed-clients';
 
-const PROD = '210987654321';
+const PROD = DEMO_PROD_ACCOUNT;
 
 describe('SSM against the real SDK client', () => {
-  let emu: RunningEmulator;
-  let admin: SignedClients;
-
-  beforeAll(async () => {
-    emu = await startEmulator({ fixture: demoFixture() });
-    admin = await signedClients(emu, PROD, 'AdministratorAccess', 'eu-west-1');
-  });
-  afterAll(async () => {
-    admin.destroy();
-    await emu.stop();
-  });
+  const ctx = demoAdminClients();
 
   it('lists the account-region instances with their platform and agent facts', async () => {
-    const out = await admin.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }));
+    const out = await ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }));
     const list = out.InstanceInformationList!;
     expect(list.length).toBe(4);
     const windows = list.find((i) => i.PlatformType === 'Windows')!;
@@ -48,16 +37,16 @@ describe('SSM against the real SDK client', () => {
   });
 
   it('filters by platform, tag and instance id, and refuses mixed tag filters and bad page sizes', async () => {
-    const win = await admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'PlatformTypes', Values: ['Windows'] }] }));
+    const win = await ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'PlatformTypes', Values: ['Windows'] }] }));
     expect(win.InstanceInformationList!.map((i) => i.PlatformType)).toEqual(['Windows']);
-    const web = await admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Team', Values: ['web'] }] }));
+    const web = await ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Team', Values: ['web'] }] }));
     expect(web.InstanceInformationList!.length).toBe(2);
-    const mixed = await failure(admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Team', Values: ['web'] }, { Key: 'PingStatus', Values: ['Online'] }] })));
+    const mixed = await failure(ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'tag:Team', Values: ['web'] }, { Key: 'PingStatus', Values: ['Online'] }] })));
     expect(mixed).toBeInstanceOf(InvalidFilterKey);
-    const small = await failure(admin.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 4 })));
+    const small = await failure(ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 4 })));
     expect(small.name).toBe('ValidationException');
     expect(small.message).toContain('greater than or equal to 5');
-    const badToken = await failure(admin.ssm.send(new DescribeInstanceInformationCommand({ NextToken: 'garbage' })));
+    const badToken = await failure(ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ NextToken: 'garbage' })));
     expect(badToken).toBeInstanceOf(InvalidNextToken);
   });
 
@@ -85,46 +74,46 @@ describe('SSM against the real SDK client', () => {
   });
 
   it('starts, describes, terminates a session and refuses to resume it afterwards', async () => {
-    const target = emu.fixture().instances.find((i) => i.name === 'prod-web-1')!.id;
-    const started = await admin.ssm.send(new StartSessionCommand({ Target: target, Reason: 'integration test' }));
-    expect(started.StreamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${emu.port}/v1/data-channel/${started.SessionId}\\?`));
+    const target = ctx.emu.fixture().instances.find((i) => i.name === 'prod-web-1')!.id;
+    const started = await ctx.admin.ssm.send(new StartSessionCommand({ Target: target, Reason: 'integration test' }));
+    expect(started.StreamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${ctx.emu.port}/v1/data-channel/${started.SessionId}\\?`));
     expect(started.TokenValue).toBeTruthy();
-    const active = await admin.ssm.send(new DescribeSessionsCommand({ State: 'Active', Filters: [{ key: 'Target', value: target }] }));
+    const active = await ctx.admin.ssm.send(new DescribeSessionsCommand({ State: 'Active', Filters: [{ key: 'Target', value: target }] }));
     const mine = active.Sessions!.find((s) => s.SessionId === started.SessionId)!;
     expect(mine.Owner).toMatch(/^arn:aws:sts::210987654321:assumed-role\/AWSReservedSSO_AdministratorAccess_[0-9a-f]+\/demo$/);
     expect(mine.DocumentName).toBe('SSM-SessionManagerRunShell');
     expect(mine.Reason).toBe('integration test');
     expect(mine.StartDate).toBeInstanceOf(Date);
 
-    await admin.ssm.send(new TerminateSessionCommand({ SessionId: started.SessionId! }));
-    const history = await admin.ssm.send(new DescribeSessionsCommand({ State: 'History' }));
+    await ctx.admin.ssm.send(new TerminateSessionCommand({ SessionId: started.SessionId! }));
+    const history = await ctx.admin.ssm.send(new DescribeSessionsCommand({ State: 'History' }));
     expect(history.Sessions!.some((s) => s.SessionId === started.SessionId)).toBe(true);
-    expect(await failure(admin.ssm.send(new ResumeSessionCommand({ SessionId: started.SessionId! })))).toBeInstanceOf(DoesNotExistException);
+    expect(await failure(ctx.admin.ssm.send(new ResumeSessionCommand({ SessionId: started.SessionId! })))).toBeInstanceOf(DoesNotExistException);
   });
 
   it('answers TargetNotConnected for unknown, stopped and offline instances, with what to do', async () => {
-    const unknown = await failure(admin.ssm.send(new StartSessionCommand({ Target: 'i-0123456789abcdef0' })));
+    const unknown = await failure(ctx.admin.ssm.send(new StartSessionCommand({ Target: 'i-0123456789abcdef0' })));
     expect(unknown).toBeInstanceOf(TargetNotConnected);
     expect(unknown.message).toContain('no instance i-0123456789abcdef0 in the fixture');
 
-    const elsewhere = emu.fixture().instances.find((i) => i.name === 'prod-api-1')!.id;
-    expect((await failure(admin.ssm.send(new StartSessionCommand({ Target: elsewhere })))).message).toContain('lives in account 210987654321 region us-east-1');
+    const elsewhere = ctx.emu.fixture().instances.find((i) => i.name === 'prod-api-1')!.id;
+    expect((await failure(ctx.admin.ssm.send(new StartSessionCommand({ Target: elsewhere })))).message).toContain('lives in account 210987654321 region us-east-1');
 
-    const web2 = emu.fixture().instances.find((i) => i.name === 'prod-web-2')!.id;
-    emu.control.setInstanceOnline(web2, false);
+    const web2 = ctx.emu.fixture().instances.find((i) => i.name === 'prod-web-2')!.id;
+    ctx.emu.control.setInstanceOnline(web2, false);
     try {
-      const offline = await failure(admin.ssm.send(new StartSessionCommand({ Target: web2 })));
+      const offline = await failure(ctx.admin.ssm.send(new StartSessionCommand({ Target: web2 })));
       expect(offline).toBeInstanceOf(TargetNotConnected);
-      const info = await admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [web2] }] }));
+      const info = await ctx.admin.ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [web2] }] }));
       expect(info.InstanceInformationList![0]!.PingStatus).toBe('ConnectionLost');
     } finally {
-      emu.control.setInstanceOnline(web2, true);
+      ctx.emu.control.setInstanceOnline(web2, true);
     }
-    await admin.ssm.send(new StartSessionCommand({ Target: web2 }));
+    await ctx.admin.ssm.send(new StartSessionCommand({ Target: web2 }));
   });
 
   it('serves the session documents with the account-region preferences', async () => {
-    const shell = await admin.ssm.send(new GetDocumentCommand({ Name: 'SSM-SessionManagerRunShell' }));
+    const shell = await ctx.admin.ssm.send(new GetDocumentCommand({ Name: 'SSM-SessionManagerRunShell' }));
     expect(shell.DocumentType).toBe('Session');
     const content = JSON.parse(shell.Content!) as { sessionType: string; inputs: Record<string, unknown> };
     expect(content.sessionType).toBe('Standard_Stream');
@@ -132,11 +121,11 @@ describe('SSM against the real SDK client', () => {
     expect(content.inputs.maxSessionDuration).toBe('120');
     expect(content.inputs.kmsKeyId).toBe('alias/session-manager');
 
-    const remote = await admin.ssm.send(new GetDocumentCommand({ Name: 'AWS-StartPortForwardingSessionToRemoteHost' }));
+    const remote = await ctx.admin.ssm.send(new GetDocumentCommand({ Name: 'AWS-StartPortForwardingSessionToRemoteHost' }));
     expect(JSON.parse(remote.Content!).properties.host).toBe('{{ host }}');
-    expect(await failure(admin.ssm.send(new GetDocumentCommand({ Name: 'AWS-NoSuchDocument' })))).toBeInstanceOf(InvalidDocument);
+    expect(await failure(ctx.admin.ssm.send(new GetDocumentCommand({ Name: 'AWS-NoSuchDocument' })))).toBeInstanceOf(InvalidDocument);
 
-    const staging = await signedClients(emu, '123456789012', 'AdministratorAccess', 'us-east-1');
+    const staging = await signedClients(ctx.emu, '123456789012', 'AdministratorAccess', 'us-east-1');
     try {
       const other = await staging.ssm.send(new GetDocumentCommand({ Name: 'SSM-SessionManagerRunShell' }));
       expect(JSON.parse(other.Content!).inputs.idleSessionTimeout).toBe('20');
@@ -146,11 +135,11 @@ describe('SSM against the real SDK client', () => {
   });
 
   it('denies actions outside the role and in AccessDenied regions with AccessDeniedException', async () => {
-    const readOnly = await signedClients(emu, PROD, 'ReadOnlyAccess', 'eu-west-1');
-    const sydney = await signedClients(emu, PROD, 'AdministratorAccess', 'ap-southeast-2');
+    const readOnly = await signedClients(ctx.emu, PROD, 'ReadOnlyAccess', 'eu-west-1');
+    const sydney = await signedClients(ctx.emu, PROD, 'AdministratorAccess', 'ap-southeast-2');
     try {
       await readOnly.ssm.send(new DescribeInstanceInformationCommand({}));
-      const target = emu.fixture().instances.find((i) => i.name === 'prod-web-1')!.id;
+      const target = ctx.emu.fixture().instances.find((i) => i.name === 'prod-web-1')!.id;
       const denied = await failure(readOnly.ssm.send(new StartSessionCommand({ Target: target })));
       expect(denied).toBeInstanceOf(AccessDeniedException);
       expect(denied.message).toContain(`is not authorized to perform: ssm:StartSession on resource: arn:aws:ec2:eu-west-1:${PROD}:instance/${target}`);
@@ -162,31 +151,31 @@ describe('SSM against the real SDK client', () => {
   });
 
   it('throttles every Nth call with ThrottlingException, which the SDK retries', async () => {
-    emu.control.setFaults({ throttleEvery: { DescribeSessions: 2 } });
-    const retrying = await signedClients(emu, PROD, 'AdministratorAccess', 'eu-west-1', 3);
+    ctx.emu.control.setFaults({ throttleEvery: { DescribeSessions: 2 } });
+    const retrying = await signedClients(ctx.emu, PROD, 'AdministratorAccess', 'eu-west-1', 3);
     try {
-      await admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
-      expect(await failure(admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' })))).toBeInstanceOf(ThrottlingException);
-      await admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
+      await ctx.admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
+      expect(await failure(ctx.admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' })))).toBeInstanceOf(ThrottlingException);
+      await ctx.admin.ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
       const out = await retrying.ssm.send(new DescribeSessionsCommand({ State: 'Active' }));
       expect(out.$metadata.attempts).toBe(2);
-      expect(emu.control.calls().filter((c) => c.api === 'DescribeSessions' && c.outcome === 'ThrottlingException').length).toBe(2);
+      expect(ctx.emu.control.calls().filter((c) => c.api === 'DescribeSessions' && c.outcome === 'ThrottlingException').length).toBe(2);
     } finally {
-      emu.control.setFaults({ throttleEvery: {} });
+      ctx.emu.control.setFaults({ throttleEvery: {} });
       retrying.destroy();
     }
   });
 
   it('delays an API by its configured latency (a slow call finishes after a fast one started later)', async () => {
-    emu.control.setFaults({ latencyMs: { DescribeInstanceInformation: 400 } });
+    ctx.emu.control.setFaults({ latencyMs: { DescribeInstanceInformation: 400 } });
     try {
       const order: string[] = [];
-      const slow = admin.ssm.send(new DescribeInstanceInformationCommand({})).then(() => order.push('slow'));
-      const fast = admin.ssm.send(new GetDocumentCommand({ Name: 'SSM-SessionManagerRunShell' })).then(() => order.push('fast'));
+      const slow = ctx.admin.ssm.send(new DescribeInstanceInformationCommand({})).then(() => order.push('slow'));
+      const fast = ctx.admin.ssm.send(new GetDocumentCommand({ Name: 'SSM-SessionManagerRunShell' })).then(() => order.push('fast'));
       await Promise.all([slow, fast]);
       expect(order).toEqual(['fast', 'slow']);
     } finally {
-      emu.control.setFaults({ latencyMs: {} });
+      ctx.emu.control.setFaults({ latencyMs: {} });
     }
   });
 });
