@@ -119,8 +119,3 @@ export function buildTrayMenu(state: TrayState): TrayMenu {
   const tooltip = `Bastionless — ${tunnels === 0 ? 'no active tunnels' : `${tunnels} active tunnel${tunnels === 1 ? '' : 's'}`}`;
   return { tooltip, items };
 }
-
-/** Counts the rows a menu occupies (submenu entries are not rows of the top-level menu). */
-export function countTopLevelRows(menu: TrayMenu): number {
-  return menu.items.length;
-}
