@@ -52,6 +52,12 @@ export interface AgentOptions {
   /** The agent closed its data channel; `end.ok` false when the session failed. */
   onClose(end: PluginEnd): void;
   handshakeTimeoutMs?: number;
+  /**
+   * True while the service's socket to the client is full (the client stopped reading). The
+   * real agent's websocket write then blocks, so it stops reading its sources; call
+   * `socketWritable()` when it drains.
+   */
+  socketBlocked?: () => boolean;
 }
 
 type HandshakeState = 'awaiting-response' | 'awaiting-challenge' | 'complete' | 'skipped';
@@ -114,6 +120,11 @@ export class FakeAgent {
     const wasPaused = this.engine.isPaused;
     this.engine.receive(frame);
     if (wasPaused && !this.engine.isPaused) for (const l of this.activeListeners) l();
+  }
+
+  /** The service's socket drained (see AgentOptions.socketBlocked): sources may be read again. */
+  socketWritable(): void {
+    if (!this.closed && !this.engine.isPaused) for (const l of this.activeListeners) l();
   }
 
   /** TerminateSession / channel_closed: cancel the plugin, then close (§11.5). */
@@ -221,7 +232,7 @@ export class FakeAgent {
         const wire = this.cipher && ENCRYPTED_OUTGOING.has(payloadType) ? this.cipher.encrypt(payload) : payload;
         this.engine.send(payloadType, wire);
       },
-      isActive: () => !this.engine.isPaused,
+      isActive: () => !this.engine.isPaused && !this.options.socketBlocked?.(),
       onActive: (l) => this.activeListeners.push(l),
       clientVersion: () => this.clientVersion,
     };

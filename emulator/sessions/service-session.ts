@@ -44,6 +44,8 @@ export interface SessionStats {
   sessionId: string;
   status: SessionSummary['Status'];
   clientAttached: boolean;
+  /** The client stopped reading and its socket is full: the agent has stopped reading its sources. */
+  clientBlocked: boolean;
   clientVersion: string | undefined;
   relay: RelayCounters;
   agent: ReturnType<FakeAgent['stats']>;
@@ -58,7 +60,13 @@ interface Attachment {
   dead: boolean;
   /** channel_closed has been sent; the socket closes once it is flushed. */
   finishing: boolean;
+  /** More than SOCKET_HIGH_WATER bytes wait to be written: the client is not reading. */
+  blocked: boolean;
 }
+
+/** Unwritten bytes on the client socket at which the agent stops reading its sources, and resumes. */
+const SOCKET_HIGH_WATER = 1024 * 1024;
+const SOCKET_LOW_WATER = 256 * 1024;
 
 export interface ServiceSessionOptions {
   id: string;
@@ -115,6 +123,7 @@ export class ServiceSession {
       pace: options.pace,
       kms: options.kms,
       toService: (frame) => this.fromAgent(frame),
+      socketBlocked: () => this.client?.blocked === true,
       onClose: (end) => this.onAgentClosed(end),
       handshakeTimeoutMs: options.handshakeTimeoutMs,
     });
@@ -141,6 +150,7 @@ export class ServiceSession {
       dropTimer: undefined,
       dead: false,
       finishing: false,
+      blocked: false,
       toClient: new FaultyPipe(faults, (f) => this.writeToClient(att, f), this.options.random),
       toAgent: new FaultyPipe(faults, (f) => this.writeToAgent(f), this.options.random),
     };
@@ -215,6 +225,7 @@ export class ServiceSession {
       sessionId: this.id,
       status: this.status,
       clientAttached: this.client !== undefined,
+      clientBlocked: this.client?.blocked ?? false,
       clientVersion: this.clientVersion,
       relay,
       agent: this.agent.stats(),
@@ -275,7 +286,12 @@ export class ServiceSession {
     if (!this.countBytes(att, frame.length)) return;
     this.counters.framesToClient++;
     this.counters.bytesToClient += frame.length;
-    att.ws.send(frame, { binary: true });
+    att.ws.send(frame, { binary: true }, () => {
+      if (!att.blocked || att.ws.bufferedAmount > SOCKET_LOW_WATER) return;
+      att.blocked = false;
+      this.agent.socketWritable();
+    });
+    if (att.ws.bufferedAmount > SOCKET_HIGH_WATER) att.blocked = true;
   }
 
   private writeToAgent(frame: Buffer): void {
@@ -331,6 +347,10 @@ export class ServiceSession {
     att.toClient.close();
     att.toAgent.close();
     if (this.client === att) this.client = undefined;
+    if (att.blocked) {
+      att.blocked = false;
+      this.agent.socketWritable();
+    }
     this.sumPipeCounters(att);
     if (code === undefined) att.ws.terminate();
     else if (att.ws.readyState === att.ws.OPEN || att.ws.readyState === att.ws.CONNECTING) att.ws.close(code, reason);

@@ -5,6 +5,8 @@
  * channel, which stops acknowledging, which stops the agent. So memory stays bounded end to end.
  * A bounded tail is kept so a renderer that attaches again (a reloaded window) gets its screen back.
  */
+const BATCH_BYTES = 256 * 1024;
+
 export type OutputWriter = (chunk: Uint8Array) => Promise<void>;
 
 export interface OutputQueueOptions {
@@ -37,6 +39,13 @@ export class OutputQueue {
     if (this.queued >= this.highWater) this.wasFull = true;
     return this.queued >= this.highWater;
   }
+  /**
+   * Well past full: refuse more. A reader told to stop at `full` (a paused socket) may still
+   * hand over what it had already read; this bound catches a reader that does not stop.
+   */
+  get overflowing(): boolean {
+    return this.full && this.queued >= this.highWater * 4;
+  }
   get queuedBytes(): number {
     return this.queued;
   }
@@ -44,6 +53,9 @@ export class OutputQueue {
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.remember(chunk);
+    // Nobody reads (the window is closed): the tail is all a new reader will get, so the shell
+    // keeps running at full speed instead of being held up by a queue nobody drains.
+    if (!this.writer) return;
     this.queue.push(chunk);
     this.queued += chunk.length;
     void this.pump();
@@ -76,13 +88,26 @@ export class OutputQueue {
     }
   }
 
+  /**
+   * Everything queued, up to BATCH_BYTES, as one chunk: output piles up while the reader has no
+   * credit, and one large write costs the transport and xterm far less than many small ones
+   * (the agent sends 1 KB messages).
+   */
+  private takeBatch(): Buffer {
+    let count = 0;
+    let size = 0;
+    while (count < this.queue.length && (count === 0 || size + this.queue[count]!.length <= BATCH_BYTES)) size += this.queue[count++]!.length;
+    const parts = this.queue.splice(0, count);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.writer && this.queue.length) {
         const writer = this.writer;
-        const chunk = this.queue.shift()!;
+        const chunk = this.takeBatch();
         await writer(chunk);
         // attach() may have replaced the queue while we waited; it recounted queued bytes then.
         if (this.writer === writer) this.queued = Math.max(0, this.queued - chunk.length);

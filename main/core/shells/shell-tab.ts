@@ -67,7 +67,12 @@ export class ShellTab extends EventEmitter<Events> {
     this.target = init.target;
     this.title = init.target.name ?? init.target.instanceId;
     this.size = init.size;
-    this.output = new OutputQueue({ onDrain: () => this.channel?.receiverReady() });
+    this.output = new OutputQueue({
+      onDrain: () => {
+        this.channel?.setReadingPaused(false);
+        this.channel?.receiverReady();
+      },
+    });
   }
 
   get status(): ShellStatus {
@@ -78,6 +83,11 @@ export class ShellTab extends EventEmitter<Events> {
   }
   get probing(): boolean {
     return this.init.exitCodeProbe ?? this.target.platform !== 'Windows';
+  }
+
+  /** Output waiting for the reader (bounded: see OutputQueue). */
+  get queuedOutputBytes(): number {
+    return this.output.queuedBytes;
   }
 
   attachOutput(writer: OutputWriter): void {
@@ -118,8 +128,8 @@ export class ShellTab extends EventEmitter<Events> {
       ...this.deps.channelOptions,
     });
     this.channel = channel;
-    // Refuse (do not acknowledge) output while the renderer is behind: the agent then waits.
-    gateReceiver(channel, () => !this.output.full);
+    // While the renderer is behind, the socket is not read (below); refuse only past that.
+    gateReceiver(channel, () => !this.output.overflowing);
     const shell = new ShellSession(channel, { size: this.size });
     this.shell = shell;
     let probeSent = false;
@@ -130,6 +140,7 @@ export class ShellTab extends EventEmitter<Events> {
         this.sendProbe(shell);
       }
       this.output.push(this.filter.push(bytes));
+      if (this.output.full) channel.setReadingPaused(true);
       // Keystrokes held while the probe was pending go out once it has answered.
       if (!this.filter.isHiding) this.flushInput();
     });
@@ -261,7 +272,7 @@ function exitWithoutCode(target: SessionTarget, probing: boolean): string {
 
 /**
  * ShellSession installs its own receiver; this wraps whatever receiver the channel gets, so a
- * full output queue answers 'not-ready' (no acknowledgement) instead of buffering more.
+ * overflowing output queue answers 'not-ready' (no acknowledgement) instead of buffering more.
  */
 function gateReceiver(channel: DataChannel, open: () => boolean): void {
   const setReceiver = channel.setReceiver.bind(channel);

@@ -142,6 +142,7 @@ export class DataChannel extends EventEmitter<Events> {
   private resendTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private lastPong = 0;
+  private readingPaused = false;
   private reconnects = 0;
   private info: SessionInfo | undefined;
 
@@ -192,6 +193,20 @@ export class DataChannel extends EventEmitter<Events> {
   /** Call when a receiver that said 'not-ready' becomes ready. */
   receiverReady(): void {
     this.engine.retryPending();
+  }
+
+  /**
+   * Stops (or resumes) reading the socket while the receiver cannot keep up. TCP then pushes back
+   * through the service to the agent, whose socket writes block and whose reads stop: the flow
+   * control a real agent obeys. Refusing messages instead leaves them to the agent's resend
+   * loop, one message per 100 ms tick.
+   */
+  setReadingPaused(paused: boolean): void {
+    if (paused === this.readingPaused) return;
+    this.readingPaused = paused;
+    if (!paused) this.lastPong = Date.now(); // no pongs were read while paused
+    if (paused) this.ws?.pause();
+    else this.ws?.resume();
   }
 
   /** Connect (retrying a failed first dial with the same token). Resolves once the socket is open. */
@@ -280,6 +295,7 @@ export class DataChannel extends EventEmitter<Events> {
         this.ws = ws;
         ws.send(buildOpenDataChannel({ requestId: randomUUID(), tokenValue: this.tokenValue, clientId: this.clientId, clientVersion: this.clientVersion }));
         this.lastPong = Date.now();
+        if (this.readingPaused) ws.pause();
         this.startPing(ws);
         this.engine.setTransportUp(true);
         this.armResend();
@@ -305,7 +321,7 @@ export class DataChannel extends EventEmitter<Events> {
     const period = this.options.pingIntervalMs ?? 30_000;
     ws.ping('keepalive');
     this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastPong > 2 * period) {
+      if (!this.readingPaused && Date.now() - this.lastPong > 2 * period) {
         ws.terminate(); // dead connection: 'close' follows and we reconnect
         return;
       }

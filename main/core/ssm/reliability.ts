@@ -53,6 +53,12 @@ export interface ReliabilityProfile {
   maxBackoffMs: number;
   honourPublication: boolean;
   synOnFirst: boolean;
+  /**
+   * Keep an in-order message the owner refused ('not-ready') and deliver it on retryPending()
+   * (client), instead of discarding it and waiting for the peer's resend (agent, plugin): the
+   * agent resends only its oldest entry per 100 ms tick, so a discard stalls a busy stream.
+   */
+  holdRefused: boolean;
 }
 
 export const PROFILES: Record<Role, ReliabilityProfile> = {
@@ -72,6 +78,7 @@ export const PROFILES: Record<Role, ReliabilityProfile> = {
     maxBackoffMs: 5000,
     honourPublication: true,
     synOnFirst: false,
+    holdRefused: true,
   },
   agent: {
     outgoingType: MessageType.OutputStreamData,
@@ -89,6 +96,7 @@ export const PROFILES: Record<Role, ReliabilityProfile> = {
     maxBackoffMs: 1000,
     honourPublication: true,
     synOnFirst: true,
+    holdRefused: false,
   },
 };
 
@@ -163,6 +171,8 @@ export class ReliabilityEngine {
   private inFlightBytes = 0;
   private expected = 0;
   private readonly reorder = new Map<number, SsmMessage>();
+  /** The in-order message the owner refused, unacknowledged until it is delivered (holdRefused). */
+  private held: SsmMessage | undefined;
   private srtt: number = RTT.initialSrtt;
   private rttvar: number = RTT.initialRttvar;
   private rto: number = RTT.initialRto;
@@ -318,26 +328,44 @@ export class ReliabilityEngine {
       this.sendAck(msg);
       return;
     }
-    const ackFirst = this.profile.ackFirstPayloadTypes.includes(msg.payloadType);
+    if (this.held) {
+      // The peer resent the message we hold; its ack goes out once the owner takes it.
+      this.counters.duplicatesReceived++;
+      return;
+    }
+    const ackFirst = this.ackedFirst(msg);
     if (ackFirst) this.sendAck(msg);
-    if (!this.tryDeliver(msg)) return;
-    if (!ackFirst) this.sendAck(msg);
+    this.deliverInOrder(msg, ackFirst);
+  }
+
+  private ackedFirst(msg: SsmMessage): boolean {
+    return this.profile.ackFirstPayloadTypes.includes(msg.payloadType);
+  }
+
+  /** Hands the message at `expected` to the owner; on success acks (unless done first) and advances. */
+  private deliverInOrder(msg: SsmMessage, ackedFirst: boolean): void {
+    const outcome = this.tryDeliver(msg);
+    if (outcome !== 'ok') {
+      if (outcome === 'not-ready' && this.profile.holdRefused) this.held = msg;
+      return;
+    }
+    if (!ackedFirst) this.sendAck(msg);
     this.expected++;
     this.drainReorder();
   }
 
-  private tryDeliver(msg: SsmMessage): boolean {
+  private tryDeliver(msg: SsmMessage): Delivery | 'dropped' {
     let result: Delivery;
     try {
       result = this.hooks.deliver(msg);
     } catch (e) {
       this.drop(e);
-      return false;
+      return 'dropped';
     }
-    if (result !== 'ok') return false;
+    if (result !== 'ok') return result;
     this.counters.messagesReceived++;
     this.counters.bytesReceived += msg.payload.length;
-    return true;
+    return 'ok';
   }
 
   /** Deliver buffered out-of-order messages that became in-order (already acked when stored). */
@@ -346,7 +374,7 @@ export class ReliabilityEngine {
       const next = this.reorder.get(this.expected);
       if (!next) return;
       // Already acknowledged: if the owner is not ready we must keep it, not drop it; retryPending() resumes.
-      if (!this.tryDeliver(next)) return;
+      if (this.tryDeliver(next) !== 'ok') return;
       this.reorder.delete(this.expected);
       this.expected++;
     }
@@ -354,7 +382,13 @@ export class ReliabilityEngine {
 
   /** Call when the owner becomes ready again, to deliver acknowledged messages it refused. */
   retryPending(): void {
-    this.drainReorder();
+    const held = this.held;
+    if (!held) {
+      this.drainReorder();
+      return;
+    }
+    this.held = undefined;
+    this.deliverInOrder(held, this.ackedFirst(held));
   }
 
   private sendAck(msg: SsmMessage): void {

@@ -74,6 +74,36 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await env.service.close(tab.id);
   });
 
+  it('paces a flood by its reader: the queue stays bounded, writes are batched, every byte arrives', async () => {
+    const tab = await env.service.open({ instanceKey: instanceKey('db-1') });
+    const FLOOD = 6_000_000;
+    let tail = '';
+    let xs = 0;
+    let writes = 0;
+    let maxQueued = 0;
+    let wake = () => undefined as void;
+    tab.attachOutput(async (chunk) => {
+      writes++;
+      maxQueued = Math.max(maxQueued, tab.queuedOutputBytes);
+      for (const b of chunk) if (b === 0x78) xs++;
+      tail = (tail + Buffer.from(chunk).toString('latin1')).slice(-200);
+      wake();
+      // A reader much slower than the shell: each write completes a few event-loop turns later.
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    });
+    const until = (test: () => boolean) => new Promise<void>((resolve) => (test() ? resolve() : (wake = () => void (test() && resolve()))));
+    await until(() => tail.includes('$ '));
+    const before = writes;
+    tab.write(Buffer.from(`head -c ${FLOOD} /dev/zero | tr '\\0' '\\170'; echo; echo FLOOD-"DONE"\r`));
+    await until(() => tail.includes('FLOOD-DONE'));
+    expect(xs).toBe(FLOOD);
+    // Bounded by the queue's overflow limit (4 × its 1 MiB high-water mark), not by the flood.
+    expect(maxQueued).toBeLessThanOrEqual(4 * 1024 * 1024 + 64 * 1024);
+    // What piled up while the reader was busy went out in large writes, not one per message.
+    expect(FLOOD / (writes - before)).toBeGreaterThan(32 * 1024);
+    await env.service.close(tab.id);
+  });
+
   it('reconnects through ResumeSession after the socket drops and keeps working', async () => {
     const tab = await env.service.open({ instanceKey: instanceKey('web-2') });
     const w = watch(tab);

@@ -95,6 +95,34 @@ describe('receiving (§5.2)', () => {
     expect(h.delivered).toEqual(['a']);
   });
 
+
+  it('client holds a refused in-order message unacknowledged, ignores its resends, and delivers and acks it on retryPending', () => {
+    let ready = false;
+    const h = harness('client', () => (ready ? 'ok' : 'not-ready'));
+    h.engine.receive(h.incoming(0, 'a'));
+    h.engine.receive(h.incoming(1, 'b'));
+    h.engine.receive(h.incoming(0, 'a')); // the agent's resend of what we hold
+    expect(h.delivered).toEqual([]);
+    expect(h.acksSent()).toEqual([1]); // only the out-of-order one, as before
+    expect(h.engine.stats().duplicatesReceived).toBe(1);
+    h.engine.retryPending(); // still not ready: still held
+    expect(h.acksSent()).toEqual([1]);
+    ready = true;
+    h.engine.retryPending();
+    expect(h.delivered).toEqual(['a', 'b']);
+    expect(h.acksSent()).toEqual([1, 0]);
+    expect(h.engine.stats().expectedIncomingSeq).toBe(2);
+  });
+
+  it('agent discards a refused in-order message (the real agent waits for the resend)', () => {
+    let ready = false;
+    const h = harness('agent', () => (ready ? 'ok' : 'not-ready'));
+    h.engine.receive(h.incoming(0, 'a'));
+    ready = true;
+    h.engine.retryPending();
+    expect(h.delivered).toEqual([]);
+    expect(h.acksSent()).toEqual([]);
+  });
   it('keeps an acknowledged out-of-order message the owner refused, and delivers it on retryPending', () => {
     let ready = true;
     const h = harness('client', (p) => (p === 'b' && !ready ? 'not-ready' : 'ok'));

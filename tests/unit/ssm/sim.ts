@@ -109,6 +109,9 @@ export function simulate(opts: { seed: number; faults: LinkFaults; clientData: B
       if (m.epoch === epoch && up) engines[m.to].receive(m.frame);
     }
     if (now >= nextTick) {
+      // An owner that said 'not-ready' says when it is ready again (by the next tick here).
+      client.retryPending();
+      agent.retryPending();
       client.tick();
       if (nextTick % 100 === 0) agent.tick();
       nextTick += 10;
