@@ -67,26 +67,56 @@ describe('tabbed shells in Chromium against the emulator', () => {
 
   it('opens a shell and runs a command; WebGL on the visible tab falls back to DOM on context loss', async () => {
     const { page } = browser;
+    // Headless Chromium's WebGL2 is a software rasteriser, which 'auto' passes over; ask for WebGL.
+    await page.evaluate(() => localStorage.setItem('bastionless.terminal', JSON.stringify({ renderer: 'webgl' })));
     const tabId = await openShell(page, 'web-1');
     await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1');
     expect(await run(page, 'echo $((6*7))', (out) => out[0] === '42')).toContain('42');
     expect(await screen(page)).not.toContain('trap');
     await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('Connected');
-    // Headless Chromium with --disable-gpu still offers WebGL2 through its software rasteriser.
-    const renderer = (await tabs(page)).find((t) => t.tabId === tabId)!.renderer;
-    console.log(`terminal renderer on the visible tab: ${renderer}`);
-    if (renderer === 'webgl') {
-      // Lose the context as a GPU reset (or a 17th context) would: the tab must carry on in DOM.
-      await page.evaluate(() => {
-        for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.terminal-host canvas')) {
-          const gl = canvas.getContext('webgl2');
-          gl?.getExtension('WEBGL_lose_context')?.loseContext();
-        }
-      });
-      // xterm's addon waits ~3 s for the context to come back before it reports the loss.
-      await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer, { timeout: 15_000 }).toBe('dom');
-    }
+    expect((await tabs(page)).find((t) => t.tabId === tabId)!.renderer).toBe('webgl');
+    // Lose the context as a GPU reset (or a 17th context) would: the tab must carry on in DOM.
+    await page.evaluate(() => {
+      for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.terminal-host canvas')) {
+        const gl = canvas.getContext('webgl2');
+        gl?.getExtension('WEBGL_lose_context')?.loseContext();
+      }
+    });
+    // xterm's addon waits ~3 s for the context to come back before it reports the loss.
+    await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer, { timeout: 15_000 }).toBe('dom');
     expect(await run(page, 'echo dom-$((6*7))', (out) => out[0] === 'dom-42')).toContain('dom-42');
+  });
+
+  it('Settings → Terminal: the renderer choice, font size and options apply to open tabs', async () => {
+    const { page } = browser;
+    const tabId = await openShell(page, 'web-2');
+    // 'auto' (the default left in storage is 'webgl' from the first test: reset it) picks DOM here.
+    await page.keyboard.press('Control+4');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await expect.poll(() => page.getByTestId('webgl-probe').textContent()).toMatch(/SwiftShader.*\(software\)/);
+    await page.getByLabel('Automatic: WebGL on a hardware GPU, otherwise DOM').check();
+    await page.getByLabel('Font size').fill('99');
+    await expect.poll(() => page.getByLabel('Font size').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Font size').fill('17');
+    await expect.poll(() => page.getByLabel('Font size').getAttribute('aria-invalid')).toBe('false');
+    await page.getByLabel('Copy selected text to the clipboard').check();
+    await page.getByRole('radiogroup', { name: 'Renderer' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-terminal');
+    await page.keyboard.press('Control+2');
+    await page.getByRole('tab', { name: 'web-2' }).click();
+    await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer).toBe('dom');
+    expect(await page.evaluate((id) => window.bastionlessTerminals!.terminal(id)!.options.fontSize, tabId)).toBe(17);
+    await page.keyboard.press('Control+4');
+    await page.getByLabel('WebGL, even on a software rasteriser').check();
+    await page.getByLabel('Font size').fill('14');
+    await page.keyboard.press('Control+2');
+    await page.getByRole('tab', { name: 'web-2' }).click();
+    await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer).toBe('webgl');
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('bastionless.terminal') ?? '{}'));
+    expect(saved).toMatchObject({ renderer: 'webgl', fontSize: 14, copyOnSelect: true });
+    expect(await run(page, 'echo gl-$((40+2))', (o) => o[0] === 'gl-42', tabId)).toContain('gl-42');
+    await page.getByRole('button', { name: 'Close web-2' }).click();
+    await expect.poll(async () => (await tabs(page)).some((t) => t.tabId === tabId)).toBe(false);
   });
 
   it('stty size matches the tab, before and after a resize', async () => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useCall } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { AwsSettings } from './AwsSettings';
+import { TerminalSettings } from '../terminals/TerminalSettings';
 import { applyTheme, loadThemePreference, type ThemePreference } from '../../shell/theme';
 
 export function SettingsView() {
@@ -24,6 +25,7 @@ export function SettingsView() {
         ))}
       </fieldset>
       <AwsSettings />
+      <TerminalSettings />
       <fieldset className="field-group">
         <legend>About</legend>
         {info.error && <ErrorNotice error={info.error} onRetry={info.reload} />}

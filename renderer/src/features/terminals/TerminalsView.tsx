@@ -138,7 +138,11 @@ export function TerminalsView() {
               className="tab-title"
               aria-selected={tab.tabId === activeId}
               title={`${tab.title} — ${statusText(tab.status)}`}
-              onClick={() => activate(tab.tabId)}
+              onClick={() => {
+                activate(tab.tabId);
+                // Clicking the tab already shown puts the keyboard back in its terminal too.
+                tab.session.term.focus();
+              }}
             >
               <span className={`dot state-${tab.status.state}`} aria-hidden="true" />
               {tab.title}

@@ -7,13 +7,14 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { StreamHandle } from '../../../../preload/contract';
 import { api } from '../../api';
-import { FrameCoalescer } from './frame-coalescer';
+import { WriteCoalescer } from './write-coalescer';
 import { loadPrefs } from './prefs';
 import { currentTheme } from './themes';
+import { webglProbe } from './webgl-support';
 
 /**
  * One tab's xterm: lives as long as the tab (not the React view), so switching views or tabs
- * keeps the screen. Output arrives on the tab's stream, is coalesced per frame, and xterm's write
+ * keeps the screen. Output arrives on the tab's stream, goes to xterm at once or, while xterm is busy, in one coalesced write; xterm's write
  * callback returns the credit that lets main send more. WebGL renders only while the tab is
  * visible (Chromium allows ~16 contexts per page); without WebGL, or on context loss, xterm's
  * DOM renderer takes over.
@@ -33,7 +34,7 @@ export class TerminalSession {
   private webgl: WebglAddon | undefined;
   private webglBroken = false;
   private stream: StreamHandle | undefined;
-  private readonly coalescer: FrameCoalescer;
+  private readonly coalescer: WriteCoalescer;
   private resizeObserver: ResizeObserver | undefined;
   private lastSent = '';
 
@@ -65,7 +66,7 @@ export class TerminalSession {
     this.term.open(this.host);
     this.host.dataset.renderer = 'dom';
 
-    this.coalescer = new FrameCoalescer((data, done) => this.term.write(data, done));
+    this.coalescer = new WriteCoalescer((data, done) => this.term.write(data, done));
     this.term.onData((text) => this.send(encoder.encode(text)));
     this.term.onBinary((bin) => this.send(Uint8Array.from(bin, (c) => c.charCodeAt(0) & 0xff)));
     this.term.onResize(({ cols, rows }) => this.sendSize(cols, rows));
@@ -74,9 +75,12 @@ export class TerminalSession {
     });
     this.term.attachCustomKeyEventHandler((event) => {
       if (event.type === 'keydown' && this.onShortcut(event)) return false;
-      // Keys the terminal takes (Ctrl+K is kill-line, not quick connect) stay in the terminal.
       const mod = isMac ? event.metaKey : event.ctrlKey;
-      if (mod && !/^[1-9]$/.test(event.key)) event.stopPropagation();
+      // Ctrl/⌘+1…9 switch views: xterm must not take them (it would send ^\ for Ctrl+4 and
+      // swallow the event), so they bubble to the app.
+      if (mod && !event.altKey && !event.shiftKey && /^[1-9]$/.test(event.key)) return false;
+      // Other keys the terminal takes (Ctrl+K is kill-line, not quick connect) stay in it.
+      if (mod) event.stopPropagation();
       return true;
     });
   }
@@ -133,6 +137,9 @@ export class TerminalSession {
 
   applyPrefs(): void {
     this.term.options.macOptionIsMeta = loadPrefs().macOptionIsMeta;
+    if (!this.host.isConnected) return;
+    if (this.wantsWebgl()) this.enableWebgl();
+    else this.disableWebgl();
   }
 
   /** Screen and scrollback as text, one line per row (what the tests and find read). */
@@ -167,8 +174,13 @@ export class TerminalSession {
     });
   }
 
+  private wantsWebgl(): boolean {
+    const choice = loadPrefs().renderer;
+    return choice === 'webgl' || (choice === 'auto' && webglProbe().hardware);
+  }
+
   private enableWebgl(): void {
-    if (this.webgl || this.webglBroken) return;
+    if (this.webgl || this.webglBroken || !this.wantsWebgl()) return;
     try {
       const addon = new WebglAddon();
       addon.onContextLoss(() => {

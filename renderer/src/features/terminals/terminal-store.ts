@@ -1,7 +1,7 @@
 import type { ShellStatusInfo, ShellTabInfo } from '../../../../preload/contract';
 import { api } from '../../api';
 import { toIpcError } from '../../hooks/useApi';
-import { clampFont, loadPrefs, savePrefs } from './prefs';
+import { DEFAULT_PREFS, clampFont, loadPrefs, savePrefs, type TerminalPrefs } from './prefs';
 import { TerminalSession } from './terminal-session';
 
 /**
@@ -106,10 +106,20 @@ export function cycle(step: 1 | -1): void {
 }
 
 export function changeFontSize(delta: number | 'reset'): void {
-  const prefs = loadPrefs();
-  const fontSize = delta === 'reset' ? 14 : clampFont(prefs.fontSize + delta);
-  savePrefs({ ...prefs, fontSize });
-  snapshot.tabs.forEach((t) => t.session.setFontSize(fontSize));
+  const { fontSize } = loadPrefs();
+  updatePrefs({ fontSize: delta === 'reset' ? DEFAULT_PREFS.fontSize : fontSize + delta });
+}
+
+/** Saves terminal preferences and applies them to every open tab. */
+export function updatePrefs(change: Partial<TerminalPrefs>): TerminalPrefs {
+  const prefs = { ...loadPrefs(), ...change };
+  prefs.fontSize = clampFont(prefs.fontSize);
+  savePrefs(prefs);
+  for (const t of snapshot.tabs) {
+    t.session.setFontSize(prefs.fontSize);
+    t.session.applyPrefs();
+  }
+  return prefs;
 }
 
 /** Size of the last fitted terminal: a new tab starts with it, then fits exactly. */
