@@ -1,4 +1,4 @@
-import { FaultsSchema, type Fixture, type FixtureFaults } from './fixture';
+import { FaultsSchema, type Fixture, type FixtureFaults, type FixtureInstance } from './fixture';
 
 export type Pace = 'faithful' | 'none';
 
@@ -11,6 +11,7 @@ export class EmulatorContext {
   private current: Fixture;
   private clockOffsetMs = 0;
   private url = '';
+  private readonly regionIndex = new WeakMap<readonly FixtureInstance[], Map<string, FixtureInstance[]>>();
 
   constructor(
     fixture: Fixture,
@@ -22,6 +23,26 @@ export class EmulatorContext {
 
   fixture(): Fixture {
     return this.current;
+  }
+
+  /**
+   * One account-region's instances, in fixture order. Indexed once per fleet: a scan of a
+   * 34k-instance fleet asks this thousands of times, and a filter over the fleet each time
+   * made the emulator, not the client, the slow side of the inventory bench.
+   */
+  instancesIn(account: string, region: string): readonly FixtureInstance[] {
+    let index = this.regionIndex.get(this.current.instances);
+    if (!index) {
+      index = new Map();
+      for (const i of this.current.instances) {
+        const key = `${i.account}/${i.region}`;
+        const list = index.get(key);
+        if (list) list.push(i);
+        else index.set(key, [i]);
+      }
+      this.regionIndex.set(this.current.instances, index);
+    }
+    return index.get(`${account}/${region}`) ?? [];
   }
 
   /** Merges a partial fault set into the live fixture (and drops the `cleared` keys); validated like a fixture file. */

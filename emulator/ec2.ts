@@ -140,7 +140,7 @@ export function createEc2Service(ctx: EmulatorContext): QueryService {
         throw new EmulatorApiError('InvalidParameterValue', `Value ( ${maxRaw} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
       pageSize = n;
     }
-    const own = ctx.fixture().instances.filter((i) => i.account === caller.account && i.region === caller.region);
+    const own = ctx.instancesIn(caller.account, caller.region);
     for (const id of ids) {
       if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new EmulatorApiError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
       if (!own.some((i) => i.id === id)) throw new EmulatorApiError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);

@@ -126,9 +126,7 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
 
   function visibleInstances(caller: Caller): FixtureInstance[] {
     // Stopped and terminated nodes drop out of Systems Manager's inventory view.
-    return ctx
-      .fixture()
-      .instances.filter((i) => i.account === caller.account && i.region === caller.region && !['stopped', 'terminated', 'shutting-down'].includes(i.state));
+    return ctx.instancesIn(caller.account, caller.region).filter((i) => !['stopped', 'terminated', 'shutting-down'].includes(i.state));
   }
 
   function resolveTarget(caller: Caller, target: string): FixtureInstance {
@@ -136,7 +134,7 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
     const inst = fixture.instances.find((i) => i.id === target);
     const notConnected = (hint: string) => new EmulatorApiError('TargetNotConnected', `${target} is not connected. (${hint})`);
     if (!inst) {
-      const known = fixture.instances.filter((i) => i.account === caller.account && i.region === caller.region).slice(0, 5).map((i) => i.id);
+      const known = ctx.instancesIn(caller.account, caller.region).slice(0, 5).map((i) => i.id);
       throw notConnected(
         `emulator: no instance ${target} in the fixture; account ${caller.account} in ${caller.region} has ${known.length ? known.join(', ') + (known.length === 5 ? ', ...' : '') : 'no instances'}. Add it to the fixture's instances or use DescribeInstanceInformation.`,
       );

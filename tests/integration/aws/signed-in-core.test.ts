@@ -27,6 +27,14 @@ describe('startSignedInCore (demo fleet)', () => {
     expect(denied.error?.code).toBe('access-denied');
     expect(rows.filter((r) => r.state === 'error').map((r) => `${r.id}: ${r.error?.message}`)).toEqual([`${denied.id}: ${denied.error?.message}`]);
     expect(core.inventory.snapshot().progress).toMatchObject({ running: false, fromCache: false });
+    // Default regions are scanned before DescribeRegions answers; the ones this (emulated)
+    // account does not have leave no row behind, and its opt-in region is scanned after.
+    const optInAccount = rows.filter((r) => r.accountId === '456789012345').map((r) => r.region);
+    expect(optInAccount.sort()).toEqual(['af-south-1', 'eu-west-1']);
+    expect(found.some((i) => i.accountId === '456789012345' && i.region === 'af-south-1')).toBe(true);
+    const enabledPairs = fixture.accounts.reduce((n, a) => n + a.regions.length, 0);
+    expect(rows).toHaveLength(enabledPairs);
+    expect(core.inventory.snapshot().progress).toMatchObject({ done: enabledPairs, total: enabledPairs });
   });
 
   it('resolves a key to a target whose credentials start a session', async () => {
