@@ -33,7 +33,7 @@ export interface InventoryConcurrency {
   accounts: number;
 }
 
-export const DEFAULT_CONCURRENCY: InventoryConcurrency = { regions: 192, perAccount: 17, accounts: 64 };
+export const DEFAULT_CONCURRENCY: InventoryConcurrency = { regions: 192, perAccount: 17, accounts: 32 };
 
 export interface InventoryServiceOptions {
   auth: AuthService;
