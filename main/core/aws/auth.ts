@@ -357,10 +357,11 @@ export class AuthService {
   private refresh(rt: SourceRuntime & { config: SourceConfig }): Promise<string> {
     if (!isSso(rt.config)) return Promise.reject(new AppError('not-sso-source', 'profiles have no token'));
     const config = rt.config;
+    let reg: Registration | undefined;
     return (rt.refreshing ??= (async () => {
       try {
         const refreshToken = rt.tokens?.refreshToken;
-        const reg = this.vault.sources[config.id]?.registrations.last ?? this.vault.sources[config.id]?.registrations.cli;
+        reg = this.vault.sources[config.id]?.registrations.last ?? this.vault.sources[config.id]?.registrations.cli;
         if (!refreshToken || !reg) throw new AppError('sign-in-required', `Your sign-in to ${config.label} expired.`, 'Sign in again.');
         const tokens = await refreshTokens(this.options.oidc(config.region), reg, refreshToken, this.clock);
         await this.storeTokens(rt as SourceRuntime & { config: SsoSourceConfig }, tokens, 'last');
@@ -373,7 +374,13 @@ export class AuthService {
         if (err instanceof AppError && (err.code === 'sign-in-required' || err.code === 'client-invalid')) {
           // Nothing else is lost: the inventory, tabs and settings stay; only this sign-in ends.
           delete rt.tokens;
-          if (err.code === 'client-invalid') delete this.vault.sources[config.id]?.registrations.last;
+          if (err.code === 'client-invalid') {
+            // The same registration is also stored under its method ('device', 'pkce') or 'cli':
+            // drop every copy, or the next sign-in reuses the dead client and fails.
+            const regs = this.vault.sources[config.id]?.registrations ?? {};
+            for (const [kind, r] of Object.entries(regs)) if (r.clientId === reg?.clientId) delete regs[kind];
+            void this.saveVault().catch(() => undefined); // a failed write is logged by saveVault
+          }
           rt.state = 'expired';
           rt.error = toError(err);
           this.changed();
