@@ -116,7 +116,11 @@ function cancelled(): AppError {
 export async function deviceFlow(api: OidcApi, options: DeviceFlowOptions): Promise<TokenSet> {
   const clock = options.clock ?? systemClock;
   const { registration: reg, signal } = options;
-  const start = await api.startDeviceAuthorization({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: options.startUrl });
+  const start = await api.startDeviceAuthorization({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: options.startUrl }).catch((err: unknown) => {
+    // A revoked registration: the caller registers anew and starts over.
+    if (errorName(err) === 'InvalidClientException') throw invalidClient(err);
+    throw err;
+  });
   if (!start.deviceCode || !start.userCode) throw new AppError('sign-in-failed', 'Identity Center did not hand out a device code.');
   const expiresAt = clock.now() + (start.expiresIn ?? 600) * 1000;
   options.onCode({ userCode: start.userCode, verificationUrl: start.verificationUriComplete ?? start.verificationUri ?? '', expiresAt });
@@ -146,12 +150,16 @@ export async function deviceFlow(api: OidcApi, options: DeviceFlowOptions): Prom
         case 'AccessDeniedException':
           throw new AppError('sign-in-denied', 'The sign-in request was denied in the browser.', 'Sign in again and choose Allow on the Identity Center page.', { cause: err });
         case 'InvalidClientException':
-          throw new AppError('client-invalid', 'Identity Center no longer knows this app registration.', 'Sign in again; Bastionless registers anew.', { cause: err });
+          throw invalidClient(err);
         default:
           throw new AppError('sign-in-failed', `Sign-in failed: ${errorText(err)}`, 'Check the start URL and region, then sign in again.', { cause: err });
       }
     }
   }
+}
+
+function invalidClient(cause: unknown): AppError {
+  return new AppError('client-invalid', 'Identity Center no longer knows this app registration.', 'Sign in again; Bastionless registers anew.', { cause });
 }
 
 function expiredCode(): AppError {

@@ -367,6 +367,19 @@ describe('when a refresh is impossible', () => {
     expect(stored).not.toContain(deadClient);
   });
 
+  it('a registration revoked while signed out: the next sign-in registers anew once and succeeds', async () => {
+    const clock = testClock();
+    const { emulator, auth, credentials } = await authWorld({ clock });
+    await deviceSignIn(auth);
+    expect(await auth.signOut(ID)).toBe(true);
+    // The service forgets the client; the app still thinks its registration has ~90 days left.
+    emulator.control.advanceClock(91 * 24 * 3600);
+    await deviceSignIn(auth);
+    expect(callCount(emulator, 'RegisterClient')).toBe(2);
+    expect(emulator.control.calls().filter((c) => c.api === 'StartDeviceAuthorization').map((c) => c.outcome)).toEqual(['OK', 'InvalidClientException', 'OK']);
+    expect((await credentials.listAccounts(ID)).sort(byId)).toEqual(fixtureAccounts(emulator).sort(byId));
+  });
+
   it('InvalidGrantException (refresh token revoked): the source is expired, the registration is kept', async () => {
     const clock = testClock();
     const ttlS = 3600;
