@@ -374,13 +374,15 @@ export class AuthService {
         if (err instanceof AppError && (err.code === 'sign-in-required' || err.code === 'client-invalid')) {
           // Nothing else is lost: the inventory, tabs and settings stay; only this sign-in ends.
           delete rt.tokens;
+          // Dead tokens leave the token file too, or the next start would show "signed in".
+          delete this.vault.sources[config.id]?.tokens;
           if (err.code === 'client-invalid') {
             // The same registration is also stored under its method ('device', 'pkce') or 'cli':
             // drop every copy, or the next sign-in reuses the dead client and fails.
             const regs = this.vault.sources[config.id]?.registrations ?? {};
             for (const [kind, r] of Object.entries(regs)) if (r.clientId === reg?.clientId) delete regs[kind];
-            void this.saveVault().catch(() => undefined); // a failed write is logged by saveVault
           }
+          void this.saveVault().catch(() => undefined); // a failed write is logged by saveVault
           rt.state = 'expired';
           rt.error = toError(err);
           this.changed();

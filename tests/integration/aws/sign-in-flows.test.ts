@@ -406,6 +406,11 @@ describe('when a refresh is impossible', () => {
     expect(source.state).toBe('expired');
     expect(source.error).toMatchObject({ code: 'sign-in-required', hint: expect.stringMatching(/sign in again/i) });
     await expect(credentials.listAccounts(ID)).rejects.toMatchObject({ code: 'sign-in-required' });
+    // The dead tokens leave the token file as well: a restart must not show the source signed in.
+    const tokensOnDisk = z.object({ sources: z.record(z.string(), z.object({ tokens: z.unknown().optional() })) });
+    await expect
+      .poll(async () => (await new EncryptedJsonFile(join(dataDir, 'tokens.enc'), secrets, tokensOnDisk).read())?.sources[ID]?.tokens)
+      .toBeUndefined();
 
     // The registration still works: signing in again does not register a new client.
     await deviceSignIn(auth);
