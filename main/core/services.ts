@@ -68,7 +68,8 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     tunnels,
     async dispose() {
       await tunnels.dispose();
-      await shells.dispose();
+      // Quitting keeps shell sessions running for the next start to reconnect to.
+      await shells.suspend();
       await aws.dispose();
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StartSessionOptions } from '../aws/sessions';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
-import { ShellTab, type ShellTabDeps } from './shell-tab';
+import { ShellTab, type SuspendedSession, type ShellTabDeps } from './shell-tab';
 import type { StoredTab, TabStore } from './tab-store';
 import type { ShellStatus, TerminalSize } from './types';
 
@@ -25,6 +25,8 @@ export interface OpenShellRequest {
   size?: TerminalSize;
   start?: StartSessionOptions;
   exitCodeProbe?: boolean;
+  /** Restoring: the session the previous run left. */
+  resume?: SuspendedSession;
 }
 
 export interface ShellTabInfo {
@@ -57,6 +59,7 @@ export class ShellService {
         size: request.size ?? DEFAULT_SIZE,
         ...(start ? { start } : {}),
         ...(request.exitCodeProbe !== undefined ? { exitCodeProbe: request.exitCodeProbe } : {}),
+        ...(request.resume ? { resume: request.resume } : {}),
       },
       this.deps,
     );
@@ -117,10 +120,29 @@ export class ShellService {
   }
 
   /** App shutdown: sessions end with the process, but the tab list stays saved for the next run. */
+  /** Closes every tab, ending its session (tests, and a service that is not coming back). */
   async dispose(): Promise<void> {
     const tabs = [...this.tabs.values()].map((e) => e.tab);
     this.tabs.clear();
     await Promise.all(tabs.map((tab) => tab.close()));
+    await this.saving;
+  }
+
+  /**
+   * The app is quitting: sessions stay running (until the service's idle timeout) and the saved
+   * tab list says where each left off, so the next start reconnects instead of starting over.
+   */
+  async suspend(): Promise<void> {
+    const entries = [...this.tabs.values()];
+    this.tabs.clear();
+    const stored = await Promise.all(
+      entries.map(async ({ tab, stored }) => {
+        const resume = await tab.suspend();
+        return resume ? { ...stored, resume } : stored;
+      }),
+    );
+    const store = this.deps.store;
+    if (store) this.saving = this.saving.then(() => store.save(stored)).catch(() => undefined);
     await this.saving;
   }
 

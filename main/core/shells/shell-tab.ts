@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { DataChannel, ShellSession, type ShellEnd } from '../ssm/index';
+import { DataChannel, ShellSession, type ResumePoint, type ShellEnd } from '../ssm/index';
 import { generateSessionDataKey, type GenerateDataKeyFn } from '../ssm/index';
 import type { SessionService, StartSessionOptions } from '../aws/sessions';
 import type { CredentialsForTarget, SessionTarget } from '../aws/target';
@@ -34,6 +34,13 @@ export interface ShellTabInit {
   start?: StartSessionOptions;
   /** Ask the shell for its exit status (POSIX shells). Default: on unless the target is Windows. */
   exitCodeProbe?: boolean;
+  /** The session this tab had when the app last quit: reconnect to it instead of starting one. */
+  resume?: SuspendedSession;
+}
+
+/** A session left running when the app quit, and where its data channel left off. */
+export interface SuspendedSession extends ResumePoint {
+  sessionId: string;
 }
 
 /** Input is handed to the data channel in pieces of this size while its window has room. */
@@ -97,15 +104,31 @@ export class ShellTab extends EventEmitter<Events> {
     this.output.detach(writer);
   }
 
-  /** Starts a session (again, after an exit or a failure: same tab, same screen). */
+  /**
+   * Starts a session (again, after an exit or a failure: same tab, same screen); the first start
+   * of a restored tab reconnects to the session the previous run left instead, when it still runs.
+   */
   async start(): Promise<void> {
     if (this.closed) return;
     this.setStatus({ state: 'connecting' });
     this.input = [];
-    this.filter = new ExitStatusFilter(this.probing);
+    const suspended = this.init.resume;
+    delete this.init.resume;
     let started;
+    let resumed = false;
+    if (suspended) {
+      try {
+        const r = await this.deps.sessions.resume(this.target, suspended.sessionId);
+        started = { sessionId: suspended.sessionId, tokenValue: r.tokenValue, streamUrl: r.streamUrl };
+        resumed = true;
+      } catch {
+        this.notice(`Session ${suspended.sessionId} has ended since Bastionless quit; this is a new session.`);
+      }
+    }
+    // A resumed shell has its exit trap already (it reports the code at exit); no second probe.
+    this.filter = new ExitStatusFilter(this.probing && !resumed);
     try {
-      started = await this.deps.sessions.start(this.target, this.init.start);
+      started ??= await this.deps.sessions.start(this.target, this.init.start);
     } catch (err) {
       this.fail(err);
       return;
@@ -114,8 +137,10 @@ export class ShellTab extends EventEmitter<Events> {
       await this.terminateQuietly(started.sessionId);
       return;
     }
+    if (resumed) this.notice(`Reconnected to session ${started.sessionId}, still running since Bastionless quit. Press Enter for a prompt.`);
     this.sessionId = started.sessionId;
     const channel = new DataChannel({
+      ...(resumed && suspended ? { resumeAt: { nextOutgoingSeq: suspended.nextOutgoingSeq, expectedIncomingSeq: suspended.expectedIncomingSeq } } : {}),
       credentials: { SessionId: started.sessionId, TokenValue: started.tokenValue, StreamUrl: started.streamUrl },
       targetId: this.target.instanceId,
       allowInsecure: this.deps.allowInsecure ?? false,
@@ -130,7 +155,7 @@ export class ShellTab extends EventEmitter<Events> {
     this.channel = channel;
     // While the renderer is behind, the socket is not read (below); refuse only past that.
     gateReceiver(channel, () => !this.output.overflowing);
-    const shell = new ShellSession(channel, { size: this.size });
+    const shell = new ShellSession(channel, { size: this.size, resumed });
     this.shell = shell;
     let probeSent = false;
     shell.on('data', (bytes) => {
@@ -173,6 +198,25 @@ export class ShellTab extends EventEmitter<Events> {
   resize(size: TerminalSize): void {
     this.size = { cols: Math.max(1, Math.floor(size.cols)), rows: Math.max(1, Math.floor(size.rows)) };
     if (this.shell && this.channel?.currentState !== 'closed') this.shell.resize(this.size);
+  }
+
+  /**
+   * The app is quitting: leave the session running and say where it stands, so the next run can
+   * reconnect to it. Nothing to resume (not connected, or KMS-encrypted: its key dies with this
+   * process) → closes the tab as usual and returns undefined.
+   */
+  async suspend(): Promise<SuspendedSession | undefined> {
+    const channel = this.channel;
+    const sessionId = this.sessionId;
+    if (this.closed || !channel || !sessionId || this.current.state !== 'connected' || channel.isEncrypted) {
+      await this.close();
+      return undefined;
+    }
+    this.closed = true;
+    clearTimeout(this.probeTimer);
+    const point = channel.resumePoint();
+    this.shell?.close();
+    return { sessionId, ...point };
   }
 
   /** Closes the tab: TerminateSession, then the channel. */
@@ -244,6 +288,11 @@ export class ShellTab extends EventEmitter<Events> {
       default:
         this.setStatus({ state: 'failed', message: end.message || 'The connection was lost.', hint: 'Check the network or VPN, then press Enter to start a new session.' });
     }
+  }
+
+  /** A line of our own on the tab's screen (never sent to the shell). */
+  private notice(text: string): void {
+    this.output.push(Buffer.from(`\r\n\x1b[2m[Bastionless] ${text}\x1b[0m\r\n`));
   }
 
   private fail(err: unknown): void {

@@ -4,8 +4,9 @@ import { z } from 'zod';
 
 /**
  * Which tabs were open, so they come back after a restart. Only what is needed to reconnect is
- * kept (instance and session options), never a command line or screen contents: a restored tab
- * starts a new session on the same instance rather than re-running anything.
+ * kept (instance and session options, and the id of a session left running at quit), never a
+ * token, a command line or screen contents: a restored tab reconnects to its session when it still
+ * runs, else starts a new one on the same instance; nothing is re-run.
  */
 const StoredTabSchema = z.object({
   instanceKey: z.string().min(1).max(500),
@@ -16,6 +17,14 @@ const StoredTabSchema = z.object({
     })
     .optional(),
   exitCodeProbe: z.boolean().optional(),
+  /** The session left running at quit, to reconnect to (an id and counters: no token, no screen). */
+  resume: z
+    .object({
+      sessionId: z.string().min(1).max(200),
+      nextOutgoingSeq: z.number().int().nonnegative(),
+      expectedIncomingSeq: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 const StoredTabsSchema = z.object({ version: z.literal(1), tabs: z.array(StoredTabSchema).max(100) });
 export type StoredTab = z.infer<typeof StoredTabSchema>;

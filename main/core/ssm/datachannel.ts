@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import { MessageType, PayloadType } from './constants';
 import { buildOpenDataChannel, parseChannelClosed } from './payloads';
-import { ReliabilityEngine, type Delivery, type ReliabilityProfile, type ReliabilityStats } from './reliability';
+import { ReliabilityEngine, type Delivery, type ReliabilityProfile, type ReliabilityStats, type ResumePoint } from './reliability';
 import { ClientHandshake, type SessionInfo } from './handshake';
 import type { GenerateDataKeyFn } from './encryption';
 import type { SsmMessage } from './message';
@@ -62,6 +62,8 @@ export interface DataChannelOptions {
   allowInsecure?: boolean;
   wsOptions?: ClientOptions;
   reliability?: Partial<ReliabilityProfile>;
+  /** A session a previous run left (ResumeSession credentials): continue its sequence numbers. */
+  resumeAt?: ResumePoint;
 }
 
 export type ChannelState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -166,6 +168,7 @@ export class DataChannel extends EventEmitter<Events> {
     this.engine = new ReliabilityEngine({
       role: 'client',
       profile: options.reliability,
+      ...(options.resumeAt ? { resumeAt: options.resumeAt } : {}),
       hooks: {
         transmit: (frame) => this.transmit(frame),
         deliver: (msg) => this.deliver(msg),
@@ -253,6 +256,16 @@ export class DataChannel extends EventEmitter<Events> {
 
   stats(): DataChannelStats {
     return { ...this.engine.stats(), state: this.state, reconnects: this.reconnects, encrypted: this.encrypted };
+  }
+
+  /** Where a later connection to this session would continue (see ReliabilityEngine.resumePoint). */
+  resumePoint(): ResumePoint {
+    return this.engine.resumePoint();
+  }
+
+  /** Payloads are KMS-encrypted: the session key lives only in this process. */
+  get isEncrypted(): boolean {
+    return this.encrypted;
   }
 
   /** True when everything we sent has been acknowledged. */

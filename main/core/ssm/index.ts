@@ -6,7 +6,7 @@
  */
 export * from './message';
 export { ReliabilityEngine, PROFILES, RTT } from './reliability';
-export type { Role, Delivery, ReliabilityProfile, ReliabilityHooks, ReliabilityOptions, ReliabilityStats } from './reliability';
+export type { Role, Delivery, ReliabilityProfile, ReliabilityHooks, ReliabilityOptions, ReliabilityStats, ResumePoint } from './reliability';
 export { SmuxSession, SmuxStream, SmuxCmd, encodeSmuxFrame, SMUX_DEFAULTS } from './smux';
 export type { SmuxOptions } from './smux';
 export {

@@ -118,11 +118,21 @@ export interface ReliabilityHooks {
   dropped?(err: Error): void;
 }
 
+/** Where a channel left off: what a new connection to the same session continues from. */
+export interface ResumePoint {
+  /** Our next stream sequence number (the oldest one the peer has not acknowledged). */
+  nextOutgoingSeq: number;
+  /** The peer's next sequence number we have not delivered. */
+  expectedIncomingSeq: number;
+}
+
 export interface ReliabilityOptions {
   role: Role;
   hooks: ReliabilityHooks;
   profile?: Partial<ReliabilityProfile>;
   now?: () => number;
+  /** Continue a session another engine (a previous run of the app) left at this point. */
+  resumeAt?: ResumePoint;
 }
 
 export interface ReliabilityStats {
@@ -198,6 +208,20 @@ export class ReliabilityEngine {
     this.profile = { ...PROFILES[options.role], ...options.profile };
     this.hooks = options.hooks;
     this.now = options.now ?? Date.now;
+    if (options.resumeAt) {
+      this.nextSeq = this.nextToTransmit = options.resumeAt.nextOutgoingSeq;
+      this.expected = options.resumeAt.expectedIncomingSeq;
+    }
+  }
+
+  /**
+   * Where to continue from on a new connection. Unacknowledged outgoing messages are given up:
+   * their numbers are reused, so the peer never waits for a gap (a keystroke it did get but
+   * never acknowledged then arrives as a duplicate and is dropped).
+   */
+  resumePoint(): ResumePoint {
+    const oldestUnacked = this.outgoing.keys().next();
+    return { nextOutgoingSeq: oldestUnacked.done ? this.nextSeq : oldestUnacked.value, expectedIncomingSeq: this.expected };
   }
 
   /** Tell the engine whether transmit() may be called. Going up resends what is in flight (client) or clears pause (agent). */

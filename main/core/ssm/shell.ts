@@ -19,6 +19,8 @@ import type { Delivery } from './reliability';
 
 export interface ShellOptions {
   size: TerminalSize;
+  /** A session already running (resumed after a restart): it may say nothing until typed at. */
+  resumed?: boolean;
 }
 export interface ShellEnd {
   /** From PayloadType 12; undefined for interactive shells, which send none. */
@@ -45,7 +47,7 @@ export class ShellSession extends EventEmitter<Events> {
 
   constructor(
     readonly channel: DataChannel,
-    options: ShellOptions,
+    private readonly options: ShellOptions,
   ) {
     super();
     this.size = options.size;
@@ -64,6 +66,8 @@ export class ShellSession extends EventEmitter<Events> {
   /** Opens the data channel. */
   async start(): Promise<void> {
     await this.channel.open();
+    // A resumed shell has long finished its handshake and may stay silent: send the size now.
+    if (this.options.resumed) this.markStarted();
   }
 
   /** Keystrokes / pasted text. Returns false when the channel window is full. */

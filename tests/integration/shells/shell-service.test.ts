@@ -142,7 +142,7 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await env.service.close(tab.id);
   });
 
-  it('saves open tabs and restores them as new sessions in a new service', async () => {
+  it('after a crash (no orderly quit), restores the saved tabs as new sessions', async () => {
     for (const open of env.service.list()) await env.service.close(open.tabId);
     const tab = await env.service.open({ instanceKey: instanceKey('db-1') });
     await watch(tab).waitForText('$ ');
@@ -159,5 +159,51 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await w.waitForText('restored-9');
     await next.dispose();
     await env.service.close(tab.id);
+  });
+
+  it('quitting leaves the session running and the next start reconnects to it; one that ended meanwhile becomes a new session', async () => {
+    const { ShellService } = await import('../../../main/core/shells/service');
+    const first = new ShellService(env.deps);
+    const tab = await first.open({ instanceKey: instanceKey('web-2') });
+    const w1 = watch(tab);
+    await w1.waitForText('$ ');
+    tab.write(Buffer.from('MARK=kept-$((6*7)); echo set-$MARK\r'));
+    await w1.waitForText('set-kept-42');
+    const sessionId = tab.currentSessionId!;
+    await first.suspend();
+
+    const second = new ShellService(env.deps);
+    await second.restore();
+    const again = second.get(second.list()[0]!.tabId);
+    const w2 = watch(again);
+    await w2.waitForText(`Reconnected to session ${sessionId}`);
+    await w2.waitForState('connected');
+    expect(again.currentSessionId).toBe(sessionId);
+    // The same shell: what was set before quitting is still set; keystrokes and output flow.
+    again.write(Buffer.from('echo still-$MARK\r'));
+    await w2.waitForText('still-kept-42');
+    // Its exit trap (installed by the first run's probe) still reports the code.
+    again.write(Buffer.from('exit 5\r'));
+    await w2.waitForState('exited');
+    expect(again.status).toMatchObject({ exitCode: 5 });
+    await second.dispose();
+
+    // A session terminated while the app was away: the restored tab says so and starts anew.
+    const third = new ShellService(env.deps);
+    const tab3 = await third.open({ instanceKey: instanceKey('web-2') });
+    await watch(tab3).waitForText('$ ');
+    const gone = tab3.currentSessionId!;
+    await third.suspend();
+    await env.deps.sessions.terminate(tab3.target, gone);
+    const fourth = new ShellService(env.deps);
+    await fourth.restore();
+    const fresh = fourth.get(fourth.list()[0]!.tabId);
+    const w4 = watch(fresh);
+    await w4.waitForText(`Session ${gone} has ended since Bastionless quit; this is a new session.`);
+    await w4.waitForText('$ ');
+    expect(fresh.currentSessionId).not.toBe(gone);
+    fresh.write(Buffer.from('echo new-$((1+1))\r'));
+    await w4.waitForText('new-2');
+    await fourth.dispose();
   });
 });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeMessage, encodeMessage, buildAcknowledge, parseAcknowledge, MessageType, PayloadType } from '../../../main/core/ssm/message';
-import { ReliabilityEngine, type Delivery, type Role } from '../../../main/core/ssm/reliability';
+import { ReliabilityEngine, type Delivery, type ReliabilityOptions, type Role } from '../../../main/core/ssm/reliability';
 import { simulate } from './sim';
 
-function harness(role: Role, deliver: (p: string, pt: number) => Delivery = () => 'ok') {
+function harness(role: Role, deliver: (p: string, pt: number) => Delivery = () => 'ok', extra: Pick<ReliabilityOptions, 'resumeAt'> = {}) {
   let now = 1000;
   const sent: Buffer[] = [];
   const delivered: string[] = [];
   const control: string[] = [];
   const engine = new ReliabilityEngine({
+    ...extra,
     role,
     now: () => now,
     hooks: {
@@ -112,6 +113,24 @@ describe('receiving (§5.2)', () => {
     expect(h.delivered).toEqual(['a', 'b']);
     expect(h.acksSent()).toEqual([1, 0]);
     expect(h.engine.stats().expectedIncomingSeq).toBe(2);
+  });
+
+  it('says where it left off (oldest unacknowledged send, next expected receive) and a new engine continues there', () => {
+    const h = harness('client');
+    h.engine.receive(h.incoming(0, 'a'));
+    h.engine.receive(h.incoming(1, 'b'));
+    for (const p of ['x', 'y', 'z']) h.engine.send(PayloadType.Output, Buffer.from(p));
+    h.engine.receive(h.ackFor(0));
+    expect(h.engine.resumePoint()).toEqual({ nextOutgoingSeq: 1, expectedIncomingSeq: 2 });
+    h.engine.receive(h.ackFor(1));
+    h.engine.receive(h.ackFor(2));
+    expect(h.engine.resumePoint()).toEqual({ nextOutgoingSeq: 3, expectedIncomingSeq: 2 });
+
+    const next = harness('client', undefined, { resumeAt: { nextOutgoingSeq: 3, expectedIncomingSeq: 2 } });
+    next.engine.receive(next.incoming(1, 'b')); // already delivered by the previous run: re-acked only
+    next.engine.receive(next.incoming(2, 'c'));
+    expect(next.delivered).toEqual(['c']);
+    expect(next.engine.send(PayloadType.Output, Buffer.from('w'))).toBe(3);
   });
 
   it('agent discards a refused in-order message (the real agent waits for the resend)', () => {
