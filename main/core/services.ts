@@ -6,6 +6,7 @@ import type { InventoryService } from './aws/inventory';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
 import { ShellService } from './shells/service';
+import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
 import { dataDir } from './store/paths';
 import { ProfileStore } from './tunnels/profile-store';
@@ -49,6 +50,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     credentials,
     allowInsecure: options.emulator,
     store: new TabStore(join(dataDir(), 'tabs.json')),
+    preferences: new StartPreferences(join(dataDir(), 'shell-preferences.json')),
   });
   const tunnels = new TunnelService({
     store: new ProfileStore({ dir: dataDir() }),

@@ -44,12 +44,21 @@ export const ShellStartOptionsSchema = z
   })
   .strict();
 
+const instanceKey = z.string().min(1).max(500);
+
+export const StartChoicesSchema = z.object({
+  sourceId: z.string(),
+  instance: ShellStartOptionsSchema.optional(),
+  source: ShellStartOptionsSchema.optional(),
+});
+export type StartChoices = z.infer<typeof StartChoicesSchema>;
+
 export const shellsChannels = {
   /** Opens a tab on an instance (key from the inventory); the session connects in the background. */
   'shells.open': request(
     z
       .object({
-        instanceKey: z.string().min(1).max(500),
+        instanceKey,
         size: TerminalSizeSchema.optional(),
         start: ShellStartOptionsSchema.optional(),
         exitCodeProbe: z.boolean().optional(),
@@ -64,6 +73,13 @@ export const shellsChannels = {
   'shells.resize': request(z.object({ tabId, size: TerminalSizeSchema }).strict(), z.object({ ok: z.literal(true) })),
   /** Closes the tab and terminates its session (TerminateSession). */
   'shells.close': request(z.object({ tabId }).strict(), z.object({ closed: z.boolean() })),
+  /** The session documents chosen for an instance and for its sign-in source (the instance's wins). */
+  'shells.startChoices': request(z.object({ instanceKey }).strict(), StartChoicesSchema),
+  /** Chooses the document new shells start with, for the instance or its whole source; null = the default shell. */
+  'shells.setStartChoice': request(
+    z.object({ instanceKey, scope: z.enum(['instance', 'source']), start: ShellStartOptionsSchema.nullable() }).strict(),
+    StartChoicesSchema,
+  ),
 } as const;
 
 export const shellsEvents = {

@@ -162,6 +162,37 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByLabel('Search instances').fill('');
   });
 
+  it('a session document chosen in the details panel is what the next shell on that instance starts', async () => {
+    const { page } = browser;
+    await page.getByLabel('Search instances').fill('prod-web-2');
+    await page.getByTestId('instance-row').filter({ hasText: 'prod-web-2' }).click();
+    const details = page.getByTestId('instance-details');
+    await expect.poll(() => details.getByTestId('shell-document').textContent()).toBe('Default shell');
+    await details.getByRole('button', { name: 'Change…' }).click();
+    await details.getByLabel('Session document').fill('AWS-StartInteractiveCommand');
+    const parameters = details.getByLabel('Parameters, one name=value per line');
+    await parameters.fill('just some words');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await details.getByText('Line 1 needs the form name=value').waitFor();
+    expect(await parameters.inputValue()).toBe('just some words');
+    await parameters.fill("command=sh -c 'echo chosen-$((40+2)); exec sh'");
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => details.getByTestId('shell-document').textContent()).toBe('AWS-StartInteractiveCommand');
+    await screenshot(page, 'instance-shell-document');
+    await page.getByTestId('instance-row').filter({ hasText: 'prod-web-2' }).dblclick();
+    await expect
+      .poll(() => page.evaluate(() => window.bastionlessTerminals!.tabs().find((t) => t.title === 'prod-web-2')?.state), { timeout: 30_000 })
+      .toBe('connected');
+    const tabId = await page.evaluate(() => window.bastionlessTerminals!.tabs().find((t) => t.title === 'prod-web-2')!.tabId);
+    await expect.poll(() => page.evaluate((id) => window.bastionlessTerminals!.text(id), tabId), { timeout: 30_000 }).toMatch(/^chosen-42$/m);
+    await page.getByRole('button', { name: 'Close prod-web-2' }).click();
+    await page.keyboard.press('Control+1');
+    await page.getByTestId('instance-row').filter({ hasText: 'prod-web-2' }).click();
+    await details.getByRole('button', { name: 'Use the default' }).click();
+    await expect.poll(() => details.getByTestId('shell-document').textContent()).toBe('Default shell');
+    await page.getByLabel('Search instances').fill('');
+  });
+
   it('switches grouping to regions and renders in the light theme', async () => {
     const { page } = browser;
     await page.getByLabel('Group by').selectOption('region');

@@ -3,6 +3,7 @@ import type { StartSessionOptions } from '../aws/sessions';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
 import { ShellTab, type SuspendedSession, type ShellTabDeps } from './shell-tab';
+import type { StartChoices, StartPreferences, StartScope } from './start-preferences';
 import type { StoredTab, TabStore } from './tab-store';
 import type { ShellStatus, TerminalSize } from './types';
 
@@ -15,8 +16,8 @@ import type { ShellStatus, TerminalSize } from './types';
 export interface ShellServiceDeps extends ShellTabDeps {
   /** Instance key (from the inventory) → where and as whom to connect. */
   resolveTarget(instanceKey: string): Promise<SessionTarget> | SessionTarget;
-  /** The document / Run As chosen for this instance or its source; undefined = the default shell. */
-  startOptionsFor?(target: SessionTarget): StartSessionOptions | undefined;
+  /** The document (e.g. one setting Run As) chosen per instance or per source; none = the default shell. */
+  preferences?: StartPreferences;
   store?: TabStore;
 }
 
@@ -50,7 +51,7 @@ export class ShellService {
   /** Opens a tab; the session starts in the background and reports through onStatus. */
   async open(request: OpenShellRequest): Promise<ShellTab> {
     const target = await this.deps.resolveTarget(request.instanceKey);
-    const start = request.start ?? this.deps.startOptionsFor?.(target);
+    const start = request.start ?? (await this.deps.preferences?.startOptionsFor(target));
     const tab = new ShellTab(
       {
         id: `t${randomBytes(6).toString('hex')}`,
@@ -75,6 +76,23 @@ export class ShellService {
     void this.persist();
     void tab.start();
     return tab;
+  }
+
+  /** The session documents chosen for an instance and for its source. */
+  async startChoices(instanceKey: string): Promise<StartChoices & { sourceId: string }> {
+    const target = await this.deps.resolveTarget(instanceKey);
+    return { sourceId: target.sourceId, ...(await this.requirePreferences().choicesFor(target)) };
+  }
+
+  /** Chooses (or with null, clears) the document new shells on this instance, or on its whole source, start with. */
+  async setStartChoice(instanceKey: string, scope: StartScope, start: StartSessionOptions | null): Promise<StartChoices & { sourceId: string }> {
+    const target = await this.deps.resolveTarget(instanceKey);
+    return { sourceId: target.sourceId, ...(await this.requirePreferences().set(target, scope, start)) };
+  }
+
+  private requirePreferences(): StartPreferences {
+    if (!this.deps.preferences) throw new AppError('no-shell-preferences', 'Shell preferences are not available here.', 'Use the desktop app or `npm run web`.');
+    return this.deps.preferences;
   }
 
   get(tabId: string): ShellTab {

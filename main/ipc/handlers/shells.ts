@@ -52,6 +52,8 @@ export function shellsHandlers(host: Pick<HostContext, 'core' | 'events' | 'stre
       shells.resize(tabId, size);
       return { ok: true as const };
     },
+    'shells.startChoices': ({ instanceKey }) => shells.startChoices(instanceKey),
+    'shells.setStartChoice': ({ instanceKey, scope, start }) => shells.setStartChoice(instanceKey, scope, start),
     'shells.close': async ({ tabId }) => {
       attached.get(tabId)?.end('tab closed');
       const known = shells.list().some((t) => t.tabId === tabId);

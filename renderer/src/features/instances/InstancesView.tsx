@@ -1,4 +1,5 @@
 import './instances.css';
+import { ShellStartChoice } from './ShellStartChoice';
 import { TunnelActions } from './TunnelActions';
 import { InstanceContextMenu } from './InstanceContextMenu';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -70,6 +71,7 @@ function Details({ instance, favourite, onFavourite, onOpen }: { instance: Insta
         </button>
       </div>
       <TunnelActions instance={instance} />
+      <ShellStartChoice instance={instance} />
       <dl className="facts">
         {facts.map(([k, v]) =>
           v ? (
