@@ -208,7 +208,8 @@ export class ShellTab extends EventEmitter<Events> {
   async suspend(): Promise<SuspendedSession | undefined> {
     const channel = this.channel;
     const sessionId = this.sessionId;
-    if (this.closed || !channel || !sessionId || this.current.state !== 'connected' || channel.isEncrypted) {
+    const live = this.current.state === 'connected' || this.current.state === 'reconnecting';
+    if (this.closed || !channel || !sessionId || !live || channel.isEncrypted) {
       await this.close();
       return undefined;
     }
