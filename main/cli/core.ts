@@ -62,6 +62,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
     dataDir: dir,
     appState,
     refreshEveryMs: 0,
+    scanOnStart: false,
     ...(options.openBrowser ? { openExternal: (url: string) => openInBrowser(url, options.log) } : {}),
     log: options.log,
   });

@@ -33,6 +33,12 @@ export interface AwsServicesOptions {
   inventoryConcurrency?: Partial<InventoryConcurrency>;
   /** Periodic inventory refresh; default 15 min, 0 = off. */
   refreshEveryMs?: number;
+  /**
+   * Scan every signed-in source at start-up (default true). The command line says false: it
+   * answers from the cached inventory and scans only on a miss, since ssh starts it once per
+   * connection.
+   */
+  scanOnStart?: boolean;
   clock?: Clock;
   oidc?(region: string): OidcApi;
   appState?: AppStateStore;
@@ -108,7 +114,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   void (async () => {
     await inventory.loadCache();
     await auth.init();
-    if (auth.signedInSources().length) await inventory.scan();
+    if (options.scanOnStart !== false && auth.signedInSources().length) await inventory.scan();
   })().catch((err: unknown) => options.log?.(`start-up inventory failed: ${err instanceof Error ? err.message : String(err)}`));
 
   return {

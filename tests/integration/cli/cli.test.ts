@@ -106,6 +106,7 @@ describe('bastionless (child process, emulator, real clients)', () => {
   });
 
   it('runs a command over ssh with ProxyCommand bastionless ssh-proxy, and passes its exit code', async () => {
+    const scansBefore = world.emu.control.calls().filter((c) => c.api === 'DescribeInstanceInformation').length;
     const r = await runProgram(
       'ssh',
       ['-o', `ProxyCommand=${world.proxyCommand}`, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-i', sshd.identity, `${sshd.user}@web-1.bastionless`, 'echo hello-from-$((6*7)); exit 5'],
@@ -114,6 +115,8 @@ describe('bastionless (child process, emulator, real clients)', () => {
     expect(r.stderr).not.toContain('bastionless:');
     expect(r.stdout).toBe('hello-from-42\n');
     expect(r.code).toBe(5);
+    // The cached inventory answered: one ssh connection does not scan the whole organisation.
+    expect(world.emu.control.calls().filter((c) => c.api === 'DescribeInstanceInformation').length).toBe(scansBefore);
   });
 
   it('copies a 10 MB file with scp both ways, byte-identical', async () => {
