@@ -5,7 +5,7 @@ import { EmulatorApiError } from './errors';
 import type { FaultInjector } from './faults';
 import { verifySigV4, type SignatureProblem } from './sigv4';
 
-export type SignedFamily = 'ssm' | 'kms' | 'ec2';
+export type SignedFamily = 'ssm' | 'kms' | 'ec2' | 'sts';
 
 /** Who is calling a SigV4 API, as decided by the access key (account, role) and the signing region. */
 export interface Caller {
@@ -37,6 +37,9 @@ function signatureError(family: SignedFamily, problem: SignatureProblem): Emulat
       default:
         return new EmulatorApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
     }
+  }
+  if (family === 'sts' && (problem.kind === 'unknown-key' || problem.kind === 'bad-session-token')) {
+    return new EmulatorApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
   }
   switch (problem.kind) {
     case 'missing':

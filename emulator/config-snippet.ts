@@ -10,6 +10,7 @@ export function endpointEnv(url: string, ssoRegion: string): Record<string, stri
     AWS_ENDPOINT_URL_SSM: url,
     AWS_ENDPOINT_URL_EC2: url,
     AWS_ENDPOINT_URL_KMS: url,
+    AWS_ENDPOINT_URL_STS: url,
     AWS_REGION: ssoRegion,
   };
 }

@@ -9,11 +9,12 @@ export const THROTTLE_ERRORS = {
   ssm: new EmulatorApiError('ThrottlingException', 'Rate exceeded', 400),
   kms: new EmulatorApiError('ThrottlingException', 'Rate exceeded', 400),
   ec2: new EmulatorApiError('RequestLimitExceeded', 'Request limit exceeded.', 503),
+  sts: new EmulatorApiError('Throttling', 'Rate exceeded', 400),
 } as const;
 export type ApiFamily = keyof typeof THROTTLE_ERRORS;
 
 /** Answer times close to what the real endpoints show from a nearby region, for --pace faithful. */
-const FAITHFUL_LATENCY_MS: Record<ApiFamily, number> = { oidc: 40, portal: 60, ssm: 50, kms: 20, ec2: 80 };
+const FAITHFUL_LATENCY_MS: Record<ApiFamily, number> = { oidc: 40, portal: 60, ssm: 50, kms: 20, ec2: 80, sts: 30 };
 
 export interface CallRecord {
   api: string;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { EmulatorApiError } from './errors';
 
 /** Wire protocols the emulator answers in; each has its own error shape the SDK deserialisers expect. */
-export type Protocol = 'oidc' | 'rest-json' | 'json-1.1' | 'ec2-query' | 'control';
+export type Protocol = 'oidc' | 'rest-json' | 'json-1.1' | 'ec2-query' | 'aws-query' | 'control';
 
 /** AWS bodies are small; a cap keeps a misbehaving client from filling memory. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -86,6 +86,14 @@ export function sendApiError(res: ServerResponse, protocol: Protocol, err: Emula
         err.status,
         `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
         'text/xml;charset=UTF-8',
+      );
+      return;
+    case 'aws-query':
+      sendText(
+        res,
+        err.status,
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        'text/xml',
       );
       return;
     case 'control':

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { SignedApiAuth, Caller, SignedFamily } from './auth';
 import type { EmulatorContext } from './context';
 import { EmulatorApiError } from './errors';
 import type { ApiFamily, FaultInjector } from './faults';
-import { parseJsonBody, readBody, sendApiError, sendJson, sendText, type Protocol } from './http';
+import { parseJsonBody, readBody, sendApiError, sendJson, sendText, xmlEscape, type Protocol } from './http';
 import type { SessionHub } from './sessions/hub';
 import type { SsoOidc } from './sso-oidc';
 import type { SsoPortal } from './sso-portal';
@@ -131,6 +132,14 @@ export function createEmulatorServer(parts: ServerParts): Server {
     if (req.method === 'POST' && path === '/' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       const form = new URLSearchParams(body.toString('utf8'));
       const action = form.get('Action') ?? '';
+      // STS shares the query protocol; the only call the app makes is "whose keys are these?".
+      if (action === 'GetCallerIdentity') {
+        return answer(res, 'aws-query', action, 'sts', async () => {
+          const caller = await parts.auth.authenticate(req, body, 'sts');
+          await faults.beforeCall(action, 'sts');
+          return { caller, send: () => sendText(res, 200, callerIdentityXml(caller), 'text/xml') };
+        });
+      }
       return answer(res, 'ec2-query', action, 'ec2', async () => {
         const { caller, result } = await signed(req, body, 'ec2', action, parts.query.operations[action], () => form);
         return { caller, send: () => sendText(res, 200, parts.query.render(action, result), 'text/xml;charset=UTF-8') };
@@ -160,4 +169,12 @@ export function createEmulatorServer(parts: ServerParts): Server {
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   return server;
+}
+
+function callerIdentityXml(caller: Caller): string {
+  return (
+    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+    `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>AROAEMULATOR:${xmlEscape(caller.username)}</UserId><Account>${caller.account}</Account>` +
+    `</GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+  );
 }

@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, SSMClient, type InstanceInformation } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { EventEmitter } from 'node:events';
 import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
@@ -87,6 +88,8 @@ export function explainScanError(err: unknown, where: { accountId: string; regio
     return { code: 'region-unavailable', message: `${where.region} refused the credentials (${name}).`, hint: 'The region may not be enabled for this account; leave it out in Settings → Regions.' };
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name))
     return { code: 'throttled', message: `AWS kept throttling ${where.region} after retries.`, hint: 'Refresh again in a minute.' };
+  if (name === 'CredentialsProviderError')
+    return { code: 'credentials-unavailable', message: `The credentials could not be loaded: ${detail}`, hint: 'Check the profile in ~/.aws/config (its credential_process or keys), then refresh.' };
   if (/Timeout|ECONNRESET|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/i.test(`${name} ${detail}`))
     return { code: 'timeout', message: `${where.region} did not answer: ${detail}`, hint: 'Check the network or proxy, then refresh.' };
   return { code: 'scan-failed', message: `${name || 'Error'}: ${detail}` };
@@ -340,15 +343,14 @@ export class InventoryService {
     };
     if (source.kind === 'profile') {
       const credentials = this.options.credentials.forTarget({ sourceId: source.id, accountId: source.accountId ?? '', roleName: source.profileName });
-      let accountId = source.accountId;
       try {
-        accountId ??= (await credentials()).accountId;
+        const accountId = source.accountId ?? (await credentials()).accountId ?? (await this.callerAccount(credentials, source.region ?? 'us-east-1'));
+        await this.scanAccount({ source, accountId, accountName: source.label, roleName: source.profileName, credentials }, source.region ?? 'us-east-1', ctx);
       } catch (err) {
+        // The profile's credentials (or the account as a whole) failed: one row says so.
         ctx.failedScopes.push(`${source.id}/`);
-        sourceRow(explainScanError(err, { accountId: '', region: source.region ?? '' }));
-        return;
+        sourceRow(explainScanError(err, { accountId: source.accountId ?? '', region: source.region ?? '' }));
       }
-      await this.scanAccount({ source, accountId: accountId ?? 'unknown', accountName: source.label, roleName: source.profileName, credentials }, source.region ?? 'us-east-1', ctx);
       return;
     }
     let accounts;
@@ -379,6 +381,17 @@ export class InventoryService {
     );
   }
 
+  /**
+   * Whose keys a profile holds, when neither its config (aws_account_id, a role ARN) nor its
+   * credentials say: instance keys need the account, and two such profiles must not collide.
+   */
+  private async callerAccount(credentials: AwsCredentialIdentityProvider, region: string): Promise<string> {
+    const sts = new STSClient({ region, credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
+    const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!Account) throw new AppError('account-unknown', 'STS did not say which account these credentials belong to.', 'Add aws_account_id to the profile in ~/.aws/config.');
+    return Account;
+  }
+
   private ec2(scope: AccountScope, region: string): EC2Client {
     return new EC2Client({ region, credentials: scope.credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
   }
@@ -394,7 +407,7 @@ export class InventoryService {
         this.regionCache.set(key, { regions, at: Date.now() });
       } catch (err) {
         // Denied everywhere is the account's problem, shown once; anything else: try the defaults.
-        if (/AccessDenied|UnauthorizedOperation|Forbidden|role-denied|sign-in-required/i.test(`${errorName(err)} ${err instanceof AppError ? err.code : ''}`)) throw err;
+        if (/AccessDenied|UnauthorizedOperation|Forbidden|CredentialsProviderError|role-denied|sign-in-required/i.test(`${errorName(err)} ${err instanceof AppError ? err.code : ''}`)) throw err;
         this.options.log?.(`DescribeRegions failed for ${scope.accountId}: ${err instanceof Error ? err.message : String(err)}; using the default regions`);
         regions = DEFAULT_ENABLED_REGIONS;
       }
