@@ -4,6 +4,7 @@ import { awsConfigSnippet, endpointEnv } from './config-snippet';
 import { EmulatorContext, type Pace } from './context';
 import { EmulatorControl } from './control';
 import { CredentialStore } from './credentials';
+import { createStsService } from './sts';
 import { createEc2Service } from './ec2';
 import { FaultInjector } from './faults';
 import { parseFixture, type Fixture, type FixtureInput } from './fixture';
@@ -80,6 +81,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     portal,
     jsonServices: [createSsmService(ctx, () => hub), kms.service()],
     query: createEc2Service(ctx),
+    sts: createStsService(ctx, store),
     control,
     hub: () => hub,
   });

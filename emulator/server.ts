@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { SignedApiAuth, Caller, SignedFamily } from './auth';
 import type { EmulatorContext } from './context';
 import { EmulatorApiError } from './errors';
 import type { ApiFamily, FaultInjector } from './faults';
-import { parseJsonBody, readBody, sendApiError, sendJson, sendText, xmlEscape, type Protocol } from './http';
+import { parseJsonBody, readBody, sendApiError, sendJson, sendText, type Protocol } from './http';
 import type { SessionHub } from './sessions/hub';
 import type { SsoOidc } from './sso-oidc';
 import type { SsoPortal } from './sso-portal';
 import { handlePage } from './page-routes';
+import { STS_ACTIONS, type StsService } from './sts';
 
 /** One operation of a SigV4-signed service. `resource` names what IAM would check, for AccessDenied messages. */
 export interface SignedOperation {
@@ -43,6 +43,7 @@ export interface ServerParts {
   portal: SsoPortal;
   jsonServices: JsonService[];
   query: QueryService;
+  sts: StsService;
   control: ControlHandler;
   hub: () => SessionHub | undefined;
 }
@@ -132,12 +133,13 @@ export function createEmulatorServer(parts: ServerParts): Server {
     if (req.method === 'POST' && path === '/' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       const form = new URLSearchParams(body.toString('utf8'));
       const action = form.get('Action') ?? '';
-      // STS shares the query protocol; the only call the app makes is "whose keys are these?".
-      if (action === 'GetCallerIdentity') {
+      // STS shares the query protocol (the SigV4 scope says which service was meant).
+      if (STS_ACTIONS.has(action)) {
         return answer(res, 'aws-query', action, 'sts', async () => {
           const caller = await parts.auth.authenticate(req, body, 'sts');
           await faults.beforeCall(action, 'sts');
-          return { caller, send: () => sendText(res, 200, callerIdentityXml(caller), 'text/xml') };
+          const xml = parts.sts.run(action, form, caller);
+          return { caller, send: () => sendText(res, 200, xml, 'text/xml') };
         });
       }
       return answer(res, 'ec2-query', action, 'ec2', async () => {
@@ -171,10 +173,3 @@ export function createEmulatorServer(parts: ServerParts): Server {
   return server;
 }
 
-function callerIdentityXml(caller: Caller): string {
-  return (
-    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
-    `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>AROAEMULATOR:${xmlEscape(caller.username)}</UserId><Account>${caller.account}</Account>` +
-    `</GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
-  );
-}

@@ -9,23 +9,31 @@ import { MemorySecretStore } from '../../../main/core/store/secrets';
 
 /**
  * Plain ~/.aws profiles as sign-in sources, against the emulator: static keys in the credentials
- * file and a credential_process, each discovering its account's instances through the SDK's own
- * providers; a profile whose process fails shows the error on its own row and stops nothing.
+ * file, a credential_process and a role assumed from another profile, each discovering its
+ * account's instances through the SDK's own providers; a profile whose credentials fail shows
+ * the error on its own row and stops nothing.
  */
 
 const ACCOUNT = '222233334444';
+/** Reached only by assuming a role from the static-keys profile. */
+const OTHER = '555566667777';
 const REGION = 'eu-west-1';
 
-describe('profile sources (static keys, credential_process)', () => {
+describe('profile sources (static keys, credential_process, assume-role)', () => {
   let emu: RunningEmulator;
   let home: string;
   let aws: AwsServices;
+  const savedStsEndpoint = process.env.AWS_ENDPOINT_URL_STS;
   beforeAll(async () => {
     emu = await startEmulator({
       fixture: {
         sso: { startUrl: 'https://d-2222222222.awsapps.com/start', region: REGION },
-        accounts: [{ id: ACCOUNT, name: 'ops', roles: [{ name: 'Admin' }], regions: [REGION] }],
+        accounts: [
+          { id: ACCOUNT, name: 'ops', roles: [{ name: 'Admin' }], regions: [REGION] },
+          { id: OTHER, name: 'data', roles: [{ name: 'Reader' }], regions: [REGION] },
+        ],
         instances: [
+          { id: 'i-0b0b0b0b0b0b0b0b1', account: OTHER, region: REGION, name: 'data-1' },
           { id: 'i-0a0a0a0a0a0a0a0a1', account: ACCOUNT, region: REGION, name: 'ops-1' },
           { id: 'i-0a0a0a0a0a0a0a0a2', account: ACCOUNT, region: REGION, name: 'ops-2' },
         ],
@@ -53,6 +61,14 @@ describe('profile sources (static keys, credential_process)', () => {
         '[profile by-process]',
         `region = ${REGION}`,
         `credential_process = ${process.execPath} ${processScript}`,
+        '[profile assumed]',
+        `region = ${REGION}`,
+        `role_arn = arn:aws:iam::${OTHER}:role/Reader`,
+        'source_profile = static-keys',
+        '[profile not-allowed]',
+        `region = ${REGION}`,
+        `role_arn = arn:aws:iam::${OTHER}:role/Admin`,
+        'source_profile = static-keys',
         '[profile broken-process]',
         `region = ${REGION}`,
         `aws_account_id = ${ACCOUNT}`,
@@ -64,6 +80,8 @@ describe('profile sources (static keys, credential_process)', () => {
       join(home, 'credentials'),
       ['[static-keys]', `aws_access_key_id = ${keys.accessKeyId}`, `aws_secret_access_key = ${keys.secretAccessKey}`, `aws_session_token = ${keys.sessionToken}`, ''].join('\n'),
     );
+    // The SDK's own role assumer (inside fromIni) finds STS the way the AWS CLI does.
+    process.env.AWS_ENDPOINT_URL_STS = emu.url;
     aws = createAwsServices({
       dataDir: join(home, 'data'),
       secretStore: new MemorySecretStore(),
@@ -76,6 +94,8 @@ describe('profile sources (static keys, credential_process)', () => {
     await aws.auth.init();
   });
   afterAll(async () => {
+    if (savedStsEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
+    else process.env.AWS_ENDPOINT_URL_STS = savedStsEndpoint;
     await aws?.dispose();
     await emu?.stop();
     rmSync(home, { recursive: true, force: true });
@@ -84,25 +104,34 @@ describe('profile sources (static keys, credential_process)', () => {
   it('lists the profiles as ready sources and discovers their instances; a failing process shows its error on its row only', async () => {
     const profiles = aws.auth.sources().filter((s) => s.kind === 'profile');
     expect(profiles.map((s) => [s.id, s.state]).sort()).toEqual([
+      ['profile:assumed', 'signed-in'],
       ['profile:broken-process', 'signed-in'],
       ['profile:by-process', 'signed-in'],
+      ['profile:not-allowed', 'signed-in'],
       ['profile:static-keys', 'signed-in'],
     ]);
     await aws.inventory.scan();
     const found = aws.inventory.list().map((i) => `${i.sourceId} ${i.accountId} ${i.region} ${i.name}`).sort();
     expect(found).toEqual([
+      `profile:assumed ${OTHER} ${REGION} data-1`,
       `profile:by-process ${ACCOUNT} ${REGION} ops-1`,
       `profile:by-process ${ACCOUNT} ${REGION} ops-2`,
       `profile:static-keys ${ACCOUNT} ${REGION} ops-1`,
       `profile:static-keys ${ACCOUNT} ${REGION} ops-2`,
     ]);
     const rows = aws.inventory.snapshot().rows;
-    const errors = rows.filter((r) => r.state === 'error');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.sourceId).toBe('profile:broken-process');
+    const errors = rows.filter((r) => r.state === 'error').sort((a, b) => a.sourceId.localeCompare(b.sourceId));
+    expect(errors.map((r) => [r.sourceId, r.region])).toEqual([
+      ['profile:broken-process', '*'],
+      ['profile:not-allowed', '*'],
+    ]);
     expect(errors[0]!.error).toMatchObject({ code: 'credentials-unavailable', hint: expect.stringContaining('credential_process') });
-    expect(errors[0]!.region).toBe('*');
+    expect(errors[1]!.error?.message).toMatch(/not authorized to perform: sts:AssumeRole/);
     // Each working profile scanned exactly its one enabled region (defaults it lacks left no row).
-    expect(rows.filter((r) => r.state === 'done').map((r) => `${r.sourceId} ${r.region}`).sort()).toEqual([`profile:by-process ${REGION}`, `profile:static-keys ${REGION}`]);
+    expect(rows.filter((r) => r.state === 'done').map((r) => `${r.sourceId} ${r.region}`).sort()).toEqual([
+      `profile:assumed ${REGION}`,
+      `profile:by-process ${REGION}`,
+      `profile:static-keys ${REGION}`,
+    ]);
   });
 });
