@@ -18,6 +18,7 @@ export class MainStream {
   private readonly waiters: Array<() => void> = [];
   private readonly inputListeners = new Set<(chunk: Uint8Array) => void>();
   private readonly closeListeners = new Set<(reason: string | null) => void>();
+  private readonly detachListeners = new Set<() => void>();
   private endReason: string | null | undefined = undefined;
   /** Output written before a renderer attached; bounded by the credit window like everything else. */
   private readonly pending: Uint8Array[] = [];
@@ -48,6 +49,12 @@ export class MainStream {
     return () => this.inputListeners.delete(listener);
   }
 
+  /** The transport went away (window closed or reloaded); the stream stays for a new reader. */
+  onDetach(listener: () => void): () => void {
+    this.detachListeners.add(listener);
+    return () => this.detachListeners.delete(listener);
+  }
+
   onClose(listener: (reason: string | null) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
@@ -76,7 +83,9 @@ export class MainStream {
   }
 
   detach(sink: StreamSink): void {
-    if (this.sink === sink) this.sink = null;
+    if (this.sink !== sink) return;
+    this.sink = null;
+    for (const listener of this.detachListeners) listener();
   }
 
   grant(bytes: number): void {

@@ -76,8 +76,19 @@ export class OutputQueue {
     void this.pump();
   }
 
+  /**
+   * The reader went away (window closed): what was queued for it is dropped (a new reader starts
+   * from the tail), so a full queue drains at once and the shell is not held up by nobody.
+   */
   detach(writer: OutputWriter): void {
-    if (this.writer === writer) this.writer = undefined;
+    if (this.writer !== writer) return;
+    this.writer = undefined;
+    this.queue.length = 0;
+    this.queued = 0;
+    if (this.wasFull) {
+      this.wasFull = false;
+      this.options.onDrain?.();
+    }
   }
 
   private remember(chunk: Buffer): void {

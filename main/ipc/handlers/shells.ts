@@ -24,6 +24,9 @@ export function shellsHandlers(host: Pick<HostContext, 'core' | 'events' | 'stre
     const writer = (chunk: Uint8Array) => stream.write(chunk);
     tab.attachOutput(writer);
     const offInput = stream.onInput((chunk) => tab.write(chunk));
+    // A closed window stops reading: the tab keeps only its tail meanwhile instead of pausing the
+    // shell behind a reader that will never grant more; the next window attaches a new stream.
+    stream.onDetach(() => tab.detachOutput(writer));
     stream.onClose(() => {
       offInput();
       tab.detachOutput(writer);
