@@ -126,12 +126,18 @@ describe('tabbed shells in Chromium against the emulator', () => {
     expect(out[0]).toBe(`${tab.rows} ${tab.cols}`);
     const before = tab.cols;
     await page.setViewportSize({ width: 900, height: 600 });
-    await expect.poll(async () => (await tabs(page))[0]!.cols).toBeLessThan(before);
-    tab = (await tabs(page))[0]!;
-    await run(page, 'clear', () => true);
-    out = await run(page, 'stty size', (o) => /^\d+ \d+$/.test(o[0] ?? ''));
-    expect(out[0]).toBe(`${tab.rows} ${tab.cols}`);
-    await page.setViewportSize({ width: 1200, height: 760 });
+    try {
+      await expect.poll(async () => (await tabs(page))[0]!.cols).toBeLessThan(before);
+      tab = (await tabs(page))[0]!;
+      // Wait for `clear` to have wiped the screen, or the earlier answer could be read again.
+      await page.keyboard.type('clear');
+      await page.keyboard.press('Enter');
+      await waitForScreen(page, (t) => !t.includes('stty size'), 'the cleared screen');
+      out = await run(page, 'stty size', (o) => /^\d+ \d+$/.test(o[0] ?? ''));
+      expect(out[0]).toBe(`${tab.rows} ${tab.cols}`);
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 760 });
+    }
   });
 
   it('renders multibyte UTF-8 split across writes intact', async () => {
