@@ -7,9 +7,10 @@ import {
 } from '../../preload/contract/web-wire';
 import type { HostContext } from '../ipc/host';
 import type { MainStream, StreamSink } from '../ipc/streams';
+import { createHttpStreamSink, type HttpStreamClaims } from './http-streams';
 
 /** Serves one browser tab: calls, events, and the streams it attaches to. */
-export function serveWebSocketClient(ws: WebSocket, host: HostContext, log: (line: string) => void): void {
+export function serveWebSocketClient(ws: WebSocket, host: HostContext, claims: HttpStreamClaims, log: (line: string) => void): void {
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -49,6 +50,16 @@ export function serveWebSocketClient(ws: WebSocket, host: HostContext, log: (lin
           send({ t: 'end', s: message.s, reason: 'no such stream' });
           return;
         }
+        if (message.via === 'http') {
+          const sink = createHttpStreamSink(stream, (reason) => {
+            attached.delete(stream.id);
+            claims.withdraw(stream.id);
+            send({ t: 'end', s: stream.id, reason });
+          });
+          attached.set(stream.id, { stream, sink });
+          claims.offer(stream.id, sink);
+          return;
+        }
         const sink: StreamSink = {
           data: (chunk) => {
             if (ws.readyState === ws.OPEN) ws.send(encodeStreamFrame(stream.id, chunk));
@@ -74,7 +85,10 @@ export function serveWebSocketClient(ws: WebSocket, host: HostContext, log: (lin
   ws.on('close', () => {
     unsubscribe();
     // A closed tab detaches; the stream itself lives on so a reloaded page can re-attach.
-    for (const { stream, sink } of attached.values()) stream.detach(sink);
+    for (const { stream, sink } of attached.values()) {
+      stream.detach(sink);
+      claims.withdraw(stream.id);
+    }
     attached.clear();
   });
 }

@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostContext } from '../ipc/host';
 import { AppError } from '../core/errors';
 import { serveWebSocketClient } from './connection';
+import { HttpStreamClaims } from './http-streams';
 import {
   contentSecurityPolicy,
   cookieToken,
@@ -77,6 +78,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   const sockets = new Set<WebSocket>();
+  const claims = new HttpStreamClaims();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   const server = createServer((req, res) => {
@@ -94,6 +96,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const queryToken = url.searchParams.get('token');
     const authorised = tokensEqual(token, isIndex && queryToken ? queryToken : cookieToken(req));
     if (!authorised) return refuse(res, 403, 'forbidden: open the URL printed by `npm run web`, token included');
+
+    const streamPath = /^\/stream\/(s[0-9a-z]{1,24})$/.exec(url.pathname);
+    if (streamPath) {
+      if (req.method !== 'GET') return refuse(res, 405, 'method not allowed');
+      const id = streamPath[1]!;
+      const sink = await claims.take(id, options.host.streams.get(id) !== undefined);
+      if (!sink) return refuse(res, 404, 'no such stream');
+      sink.bind(res);
+      return;
+    }
 
     const file = resolve(root, isIndex ? 'index.html' : `.${decodeURIComponent(url.pathname)}`);
     if (file !== root && !file.startsWith(root + sep)) return refuse(res, 404, 'not found');
@@ -130,7 +142,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      serveWebSocketClient(ws, options.host, log);
+      serveWebSocketClient(ws, options.host, claims, log);
     });
   });
 

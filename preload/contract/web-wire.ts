@@ -11,7 +11,8 @@ const streamId = z.string().regex(/^s[0-9a-z]{1,24}$/);
 
 export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('call'), id: z.number().int().nonnegative(), ch: z.string().max(100), arg: z.unknown().optional() }),
-  z.object({ t: z.literal('attach'), s: streamId }),
+  /** via 'http': the output comes as the body of GET /stream/<id>, not as binary frames here. */
+  z.object({ t: z.literal('attach'), s: streamId, via: z.literal('http').optional() }),
   z.object({ t: z.literal('grant'), s: streamId, n: z.number().int().positive().max(64 * 1024 * 1024) }),
   z.object({ t: z.literal('close'), s: streamId }),
 ]);

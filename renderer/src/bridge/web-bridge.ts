@@ -22,6 +22,8 @@ type StreamState = {
   end: Set<(reason: string | null) => void>;
   /** Consumed bytes not yet granted back; grants are batched so small chunks don't flood the socket. */
   ungranted: number;
+  /** Settles when the output body (GET /stream/<id>) has been read to its end. */
+  body: Promise<void>;
 };
 
 export function createWebBridge(url: string, onConnection?: (state: 'open' | 'closed') => void): BastionlessApi {
@@ -57,24 +59,41 @@ export function createWebBridge(url: string, onConnection?: (state: 'open' | 'cl
     }
   });
 
+  /** Hands output to the stream's listeners; their `done` calls return credit to main in batches. */
+  const deliver = (id: string, stream: StreamState, data: Uint8Array) => {
+    const size = data.byteLength;
+    let consumed = false;
+    const done = () => {
+      if (consumed) return;
+      consumed = true;
+      stream.ungranted += size;
+      if (stream.ungranted >= STREAM_WINDOW_BYTES / 4) {
+        void sendJson({ t: 'grant', s: id, n: stream.ungranted });
+        stream.ungranted = 0;
+      }
+    };
+    if (stream.data.size === 0) done();
+    for (const listener of stream.data) listener(data, done);
+  };
+
+  /** Reads a stream's output body; a fetch streams bytes into the page far cheaper than socket frames. */
+  const readBody = async (id: string, stream: StreamState) => {
+    await opened;
+    const response = await fetch(`/stream/${id}`, { cache: 'no-store', credentials: 'same-origin' });
+    if (!response.ok || !response.body) throw new Error(`stream ${id}: HTTP ${response.status}`);
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (streams.get(id) === stream) deliver(id, stream, value);
+    }
+  };
+
   ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
     if (typeof event.data !== 'string') {
       const frame = decodeStreamFrame(new Uint8Array(event.data));
       const stream = frame && streams.get(frame.id);
-      if (!frame || !stream) return;
-      const size = frame.data.byteLength;
-      let consumed = false;
-      const done = () => {
-        if (consumed) return;
-        consumed = true;
-        stream.ungranted += size;
-        if (stream.ungranted >= STREAM_WINDOW_BYTES / 4) {
-          void sendJson({ t: 'grant', s: frame.id, n: stream.ungranted });
-          stream.ungranted = 0;
-        }
-      };
-      if (stream.data.size === 0) done();
-      for (const listener of stream.data) listener(frame.data, done);
+      if (frame && stream) deliver(frame.id, stream, frame.data);
       return;
     }
     const message = JSON.parse(event.data) as ServerMessage;
@@ -88,8 +107,12 @@ export function createWebBridge(url: string, onConnection?: (state: 'open' | 'cl
       for (const listener of listeners.get(message.ev) ?? []) listener(message.payload);
     } else if (message.t === 'end') {
       const stream = streams.get(message.s);
-      streams.delete(message.s);
-      for (const listener of stream?.end ?? []) listener(message.reason);
+      if (!stream) return;
+      // Main ends the body before it says so here: read the last bytes, then report the end.
+      void stream.body.then(() => {
+        streams.delete(message.s);
+        for (const listener of stream.end) listener(message.reason);
+      });
     }
   });
 
@@ -109,9 +132,11 @@ export function createWebBridge(url: string, onConnection?: (state: 'open' | 'cl
       return () => set.delete(wrapped);
     },
     openStream(streamId: string): StreamHandle {
-      const state: StreamState = { data: new Set(), end: new Set(), ungranted: 0 };
+      const state: StreamState = { data: new Set(), end: new Set(), ungranted: 0, body: Promise.resolve() };
       streams.set(streamId, state);
-      void sendJson({ t: 'attach', s: streamId });
+      void sendJson({ t: 'attach', s: streamId, via: 'http' });
+      // A failed read (page closing, host gone) ends nothing by itself: the socket's end or close does.
+      state.body = readBody(streamId, state).catch(() => undefined);
       return {
         onData(listener) {
           state.data.add(listener);

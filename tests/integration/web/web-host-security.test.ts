@@ -90,6 +90,45 @@ describe('web host security', () => {
     expect(await tryWebSocket(port, { origin, cookie: 'bastionless_token=wrong' })).toBe(403);
   });
 
+  it('streams output as a GET body only to the cookie holder, only once its socket attached it, and ends it before saying so', async () => {
+    const stream = app.host.streams.create();
+    expect((await get(port, `/stream/${stream.id}`)).status).toBe(403);
+    expect((await get(port, '/stream/snosuchstream', { cookie })).status).toBe(404);
+    expect((await get(port, `/stream/${stream.id}`, { cookie }, 'HEAD')).status).toBe(405);
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ipc`, { headers: { origin: `http://127.0.0.1:${port}`, cookie } });
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+    const events: string[] = [];
+    ws.on('message', (data) => events.push(`ws ${String(data)}`));
+    // The GET may arrive before the attach it belongs to: it waits for it.
+    const body = new Promise<Reply>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: `/stream/${stream.id}`, headers: { cookie } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          events.push('body ended');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    ws.send(JSON.stringify({ t: 'attach', s: stream.id, via: 'http' }));
+    await stream.write(Buffer.from('hello '));
+    await stream.write(Buffer.from('world'));
+    // A second reader of the same stream is refused while the first reads.
+    await expect.poll(async () => (await get(port, `/stream/${stream.id}`, { cookie })).status).toBe(409);
+    stream.end('done');
+    const reply = await body;
+    expect(reply.status).toBe(200);
+    expect(reply.headers['cache-control']).toBe('no-store');
+    expect(reply.body).toBe('hello world');
+    await expect.poll(() => events.length).toBe(2);
+    expect(events).toEqual(['body ended', `ws ${JSON.stringify({ t: 'end', s: stream.id, reason: 'done' })}`]);
+    ws.close();
+  });
+
   it('answers calls, and refuses malformed ones with a readable error', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ipc`, { headers: { origin: `http://127.0.0.1:${port}`, cookie } });
     const replies: unknown[] = [];
