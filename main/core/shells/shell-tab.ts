@@ -115,16 +115,17 @@ export class ShellTab extends EventEmitter<Events> {
     const suspended = this.init.resume;
     delete this.init.resume;
     let started;
-    let resumed = false;
+    let resumeAt: ResumePoint | undefined;
     if (suspended) {
       try {
         const r = await this.deps.sessions.resume(this.target, suspended.sessionId);
         started = { sessionId: suspended.sessionId, tokenValue: r.tokenValue, streamUrl: r.streamUrl };
-        resumed = true;
+        resumeAt = { nextOutgoingSeq: suspended.nextOutgoingSeq, expectedIncomingSeq: suspended.expectedIncomingSeq };
       } catch {
         this.notice(`Session ${suspended.sessionId} has ended since Bastionless quit; this is a new session.`);
       }
     }
+    const resumed = resumeAt !== undefined;
     // A resumed shell has its exit trap already (it reports the code at exit); no second probe.
     this.filter = new ExitStatusFilter(this.probing && !resumed);
     try {
@@ -140,7 +141,7 @@ export class ShellTab extends EventEmitter<Events> {
     if (resumed) this.notice(`Reconnected to session ${started.sessionId}, still running since Bastionless quit. Press Enter for a prompt.`);
     this.sessionId = started.sessionId;
     const channel = new DataChannel({
-      ...(resumed && suspended ? { resumeAt: { nextOutgoingSeq: suspended.nextOutgoingSeq, expectedIncomingSeq: suspended.expectedIncomingSeq } } : {}),
+      ...(resumeAt ? { resumeAt } : {}),
       credentials: { SessionId: started.sessionId, TokenValue: started.tokenValue, StreamUrl: started.streamUrl },
       targetId: this.target.instanceId,
       allowInsecure: this.deps.allowInsecure ?? false,
