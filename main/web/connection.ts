@@ -1,10 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import {
-  ClientMessageSchema,
-  decodeStreamFrame,
-  encodeStreamFrame,
-  type ServerMessage,
-} from '../../preload/contract/web-wire';
+import { ClientMessageSchema, decodeStreamFrame, type ServerMessage } from '../../preload/contract/web-wire';
 import type { HostContext } from '../ipc/host';
 import type { MainStream, StreamSink } from '../ipc/streams';
 import { createHttpStreamSink, type HttpStreamClaims } from './http-streams';
@@ -50,27 +45,14 @@ export function serveWebSocketClient(ws: WebSocket, host: HostContext, claims: H
           send({ t: 'end', s: message.s, reason: 'no such stream' });
           return;
         }
-        if (message.via === 'http') {
-          const sink = createHttpStreamSink(stream, (reason) => {
-            attached.delete(stream.id);
-            claims.withdraw(stream.id);
-            send({ t: 'end', s: stream.id, reason });
-          });
-          attached.set(stream.id, { stream, sink });
-          claims.offer(stream.id, sink);
-          return;
-        }
-        const sink: StreamSink = {
-          data: (chunk) => {
-            if (ws.readyState === ws.OPEN) ws.send(encodeStreamFrame(stream.id, chunk));
-          },
-          end: (reason) => {
-            attached.delete(stream.id);
-            send({ t: 'end', s: stream.id, reason });
-          },
-        };
+        // The output itself comes as the body of GET /stream/<id> (see http-streams.ts).
+        const sink = createHttpStreamSink(stream, (reason) => {
+          attached.delete(stream.id);
+          claims.withdraw(stream.id);
+          send({ t: 'end', s: stream.id, reason });
+        });
         attached.set(stream.id, { stream, sink });
-        stream.attach(sink);
+        claims.offer(stream.id, sink);
         return;
       }
       case 'grant':

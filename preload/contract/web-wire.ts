@@ -3,7 +3,8 @@ import { IpcErrorSchema } from './define';
 
 /**
  * How the web host carries the contract over one loopback WebSocket. Text frames are JSON
- * messages below; binary frames are stream data: [1 byte id length][stream id ASCII][bytes].
+ * messages below; binary frames from the page are stream input: [1 byte id length][stream id
+ * ASCII][bytes]. Stream output goes the other way as the body of GET /stream/<id>.
  * The server parses every client message with ClientMessageSchema before acting on it.
  */
 
@@ -11,8 +12,8 @@ const streamId = z.string().regex(/^s[0-9a-z]{1,24}$/);
 
 export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('call'), id: z.number().int().nonnegative(), ch: z.string().max(100), arg: z.unknown().optional() }),
-  /** via 'http': the output comes as the body of GET /stream/<id>, not as binary frames here. */
-  z.object({ t: z.literal('attach'), s: streamId, via: z.literal('http').optional() }),
+  /** The stream's output then comes as the body of GET /stream/<id>; its end comes here. */
+  z.object({ t: z.literal('attach'), s: streamId }),
   z.object({ t: z.literal('grant'), s: streamId, n: z.number().int().positive().max(64 * 1024 * 1024) }),
   z.object({ t: z.literal('close'), s: streamId }),
 ]);

@@ -9,7 +9,7 @@ import {
   type IpcError,
   type StreamHandle,
 } from '../../../preload/contract';
-import { decodeStreamFrame, encodeStreamFrame, type ServerMessage } from '../../../preload/contract/web-wire';
+import { encodeStreamFrame, type ServerMessage } from '../../../preload/contract/web-wire';
 
 /**
  * `window.bastionless` for the browser: the same contract as Electron's preload, carried over
@@ -90,12 +90,8 @@ export function createWebBridge(url: string, onConnection?: (state: 'open' | 'cl
   };
 
   ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
-    if (typeof event.data !== 'string') {
-      const frame = decodeStreamFrame(new Uint8Array(event.data));
-      const stream = frame && streams.get(frame.id);
-      if (frame && stream) deliver(frame.id, stream, frame.data);
-      return;
-    }
+    // Output arrives as stream bodies (readBody); the socket carries only JSON this way.
+    if (typeof event.data !== 'string') return;
     const message = JSON.parse(event.data) as ServerMessage;
     if (message.t === 'result') {
       const call = pending.get(message.id);
@@ -134,7 +130,7 @@ export function createWebBridge(url: string, onConnection?: (state: 'open' | 'cl
     openStream(streamId: string): StreamHandle {
       const state: StreamState = { data: new Set(), end: new Set(), ungranted: 0, body: Promise.resolve() };
       streams.set(streamId, state);
-      void sendJson({ t: 'attach', s: streamId, via: 'http' });
+      void sendJson({ t: 'attach', s: streamId });
       // A failed read (page closing, host gone) ends nothing by itself: the socket's end or close does.
       state.body = readBody(streamId, state).catch(() => undefined);
       return {

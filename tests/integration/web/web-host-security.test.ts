@@ -114,7 +114,7 @@ describe('web host security', () => {
       req.on('error', reject);
       req.end();
     });
-    ws.send(JSON.stringify({ t: 'attach', s: stream.id, via: 'http' }));
+    ws.send(JSON.stringify({ t: 'attach', s: stream.id }));
     await stream.write(Buffer.from('hello '));
     await stream.write(Buffer.from('world'));
     // A second reader of the same stream is refused while the first reads.
