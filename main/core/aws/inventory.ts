@@ -386,14 +386,19 @@ export class InventoryService {
    * credentials say: instance keys need the account, and two such profiles must not collide.
    */
   private async callerAccount(credentials: AwsCredentialIdentityProvider, region: string): Promise<string> {
-    const sts = new STSClient({ region, credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
+    const sts = new STSClient(this.clientSettings(region, credentials));
     const { Account } = await sts.send(new GetCallerIdentityCommand({}));
     if (!Account) throw new AppError('account-unknown', 'STS did not say which account these credentials belong to.', 'Add aws_account_id to the profile in ~/.aws/config.');
     return Account;
   }
 
   private ec2(scope: AccountScope, region: string): EC2Client {
-    return new EC2Client({ region, credentials: scope.credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
+    return new EC2Client(this.clientSettings(region, scope.credentials));
+  }
+
+  /** One place for what every discovery client is built with (see CLIENT_DEFAULTS). */
+  private clientSettings(region: string, credentials: AwsCredentialIdentityProvider) {
+    return { region, credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) };
   }
 
   /** The account's enabled regions, after the user's choice; from the cache when fresh, else DescribeRegions. */
@@ -499,7 +504,7 @@ export class InventoryService {
     const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region };
     const at = { ...base, roleName: scope.roleName };
     this.updateRow(id, { ...base, state: 'loading' });
-    const ssm = new SSMClient({ region, credentials: scope.credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) });
+    const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
     const ec2 = this.ec2(scope, region);
     // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two.
     let ec2Answer: Map<string, Instance> | Error | undefined;

@@ -159,9 +159,7 @@ export class ShellService {
         return resume ? { ...stored, resume } : stored;
       }),
     );
-    const store = this.deps.store;
-    if (store) this.saving = this.saving.then(() => store.save(stored)).catch(() => undefined);
-    await this.saving;
+    await this.persist(stored);
   }
 
   /** Resolves once every tab-list change so far is on disk. */
@@ -172,13 +170,12 @@ export class ShellService {
   private saving: Promise<void> = Promise.resolve();
 
   /**
-   * Saves the tab list as it is now. Saves run one after another in call order, so an older list
-   * can never land after a newer one.
+   * Saves the tab list as it is now (or the list given). Saves run one after another in call
+   * order, so an older list can never land after a newer one.
    */
-  private persist(): Promise<void> {
+  private persist(snapshot: StoredTab[] = [...this.tabs.values()].map((e) => e.stored)): Promise<void> {
     const store = this.deps.store;
     if (!store) return this.saving;
-    const snapshot = [...this.tabs.values()].map((e) => e.stored);
     this.saving = this.saving.then(() => store.save(snapshot)).catch(() => undefined);
     return this.saving;
   }
