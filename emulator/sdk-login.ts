@@ -15,7 +15,14 @@ export interface EmulatorLogin {
   clientSecret: string;
 }
 
-export async function signInToEmulator(emu: RunningEmulator, username?: string): Promise<EmulatorLogin> {
+/** What signing in needs: the emulator's address, its SSO settings, and (without auto-approve) its control API. */
+export interface SignInTarget {
+  url: string;
+  fixture(): { sso: { startUrl: string; region: string } };
+  control?: Pick<RunningEmulator['control'], 'pendingUserCodes' | 'approveDevice'>;
+}
+
+export async function signInToEmulator(emu: SignInTarget, username?: string): Promise<EmulatorLogin> {
   const region = emu.fixture().sso.region;
   const oidc = new SSOOIDCClient({ region, endpoint: emu.url });
   try {
@@ -23,7 +30,7 @@ export async function signInToEmulator(emu: RunningEmulator, username?: string):
     const device = await oidc.send(
       new StartDeviceAuthorizationCommand({ clientId: client.clientId!, clientSecret: client.clientSecret!, startUrl: emu.fixture().sso.startUrl }),
     );
-    if (emu.control.pendingUserCodes().includes(device.userCode!)) emu.control.approveDevice(device.userCode!, username);
+    if (emu.control?.pendingUserCodes().includes(device.userCode!)) emu.control.approveDevice(device.userCode!, username);
     const token = await oidc.send(
       new CreateTokenCommand({
         clientId: client.clientId!,
@@ -50,7 +57,7 @@ export interface EmulatorRoleCredentials {
   expiration: Date;
 }
 
-export async function emulatorRoleCredentials(emu: RunningEmulator, accessToken: string, accountId: string, roleName: string): Promise<EmulatorRoleCredentials> {
+export async function emulatorRoleCredentials(emu: SignInTarget, accessToken: string, accountId: string, roleName: string): Promise<EmulatorRoleCredentials> {
   const sso = new SSOClient({ region: emu.fixture().sso.region, endpoint: emu.url });
   try {
     const out = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId, roleName }));

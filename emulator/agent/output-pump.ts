@@ -10,6 +10,13 @@ export type Pace = 'faithful' | 'none';
 /** The real agent reads 1024 bytes per iteration; 'none' reads as much as is queued, up to this. */
 export const FAITHFUL_READ_SIZE = 1024;
 export const UNPACED_READ_SIZE = 64 * 1024;
+/**
+ * Unpaced, a busy source (a PTY hands over one kernel buffer, ~4 KiB, per event-loop turn) is
+ * gathered for a few turns before sending, so a flood leaves as 64 KiB messages rather than a
+ * message (and a write, and an ack) per 4 KiB. A lone keystroke's echo is sent at once.
+ */
+const GATHER_AFTER = 2048;
+const MAX_GATHER_TURNS = 16;
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
 
@@ -53,6 +60,7 @@ export class OutputPump {
   private drainWaiters: Array<() => void> = [];
   private stopped = false;
   private readonly readSize: number;
+  private lastSent = 0;
 
   constructor(private readonly options: OutputPumpOptions) {
     this.readSize = options.readSize ?? (options.pace === 'faithful' ? FAITHFUL_READ_SIZE : UNPACED_READ_SIZE);
@@ -134,6 +142,7 @@ export class OutputPump {
       while (!this.stopped) {
         if (this.options.isActive && !this.options.isActive()) break; // resumed by kick()
         if (this.queued === 0 && !(this.ended && this.carry.length > 0)) break;
+        if (this.options.pace === 'none' && this.lastSent >= GATHER_AFTER) await this.gather();
         const read = this.takeRead();
         let chunk = this.carry.length ? Buffer.concat([this.carry, read]) : read;
         this.carry = Buffer.alloc(0);
@@ -148,6 +157,7 @@ export class OutputPump {
           this.sourcePaused = false;
           this.source.resume();
         }
+        this.lastSent = chunk.length;
         if (chunk.length > 0) {
           this.options.send(chunk);
           await pause(this.options.pace);
@@ -156,6 +166,15 @@ export class OutputPump {
     } finally {
       this.running = false;
       this.settle();
+    }
+  }
+
+  /** Waits while a busy source keeps adding within each turn, up to one read's worth. */
+  private async gather(): Promise<void> {
+    for (let turn = 0; turn < MAX_GATHER_TURNS && this.queued < this.readSize && !this.ended && !this.stopped; turn++) {
+      const before = this.queued;
+      await pause('none');
+      if (this.queued === before) return;
     }
   }
 

@@ -6,7 +6,7 @@ import { SSO_SESSION_NAME } from '../../emulator/config-snippet';
 import { generateFleet } from '../../emulator/generate-fleet';
 import { createAwsServices } from '../../main/core/aws/index';
 import { MemorySecretStore } from '../../main/core/store/secrets';
-import { startThreadedEmulator } from './support/threaded-emulator';
+import { startRemoteEmulator } from './support/remote-emulator';
 import type { BenchResult } from './types';
 
 /**
@@ -22,7 +22,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 export async function run(): Promise<BenchResult[]> {
   const fixture = generateFleet({ accounts: 100, regionsPerAccount: 17, instancesPerRegion: 20 });
   fixture.faults.latencyMs = { '*': LATENCY_MS };
-  const emulator = await startThreadedEmulator({ fixture, autoApprove: true });
+  const emulator = await startRemoteEmulator({ fixture, autoApprove: true });
   const home = mkdtempSync(join(tmpdir(), 'bastionless-bench-inventory-'));
   const configFile = join(home, 'aws-config');
   writeFileSync(configFile, emulator.awsConfigSnippet);

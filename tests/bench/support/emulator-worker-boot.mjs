@@ -1,4 +1,5 @@
-// A worker thread does not inherit tsx's loader: register it, then load the TypeScript worker.
+// Neither a worker thread nor a forked child inherits tsx's loader: register it, then load the
+// TypeScript worker.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -104,4 +104,46 @@ describe('output pump (agent read loop)', () => {
       expect(() => new TextDecoder('utf-8', { fatal: true }).decode(c)).not.toThrow();
     }
   });
+
+  /** A PTY-like source: one 4 KiB kernel buffer per event-loop turn, `turns` times. */
+  const busySource = (pump: OutputPump, turns: number) =>
+    new Promise<Buffer>((resolve) => {
+      const all: Buffer[] = [];
+      let turn = 0;
+      const next = () => {
+        const chunk = Buffer.alloc(4096, 97 + (turn % 26));
+        all.push(chunk);
+        pump.push(chunk);
+        if (++turn < turns) setImmediate(next);
+        else resolve(Buffer.concat(all));
+      };
+      next();
+    });
+
+  it('unpaced, gathers a busy source into large messages instead of one per read', async () => {
+    const sent: Buffer[] = [];
+    const pump = new OutputPump({ pace: 'none', holdUtf8Tail: false, send: (c) => sent.push(Buffer.from(c)) });
+    const bytes = await busySource(pump, 256);
+    await pump.end();
+    expect(Buffer.concat(sent).equals(bytes)).toBe(true);
+    // 1 MiB in 4 KiB reads: a message per read would be 256; gathered, most carry 64 KiB.
+    expect(sent.length).toBeLessThanOrEqual(32);
+    expect(Math.max(...sent.map((c) => c.length))).toBe(64 * 1024);
+  });
+
+  it('unpaced, sends a lone small write at once, and the faithful pace never gathers', async () => {
+    const sent: Buffer[] = [];
+    const pump = new OutputPump({ pace: 'none', holdUtf8Tail: false, send: (c) => sent.push(Buffer.from(c)) });
+    pump.push(Buffer.from('x'));
+    await pump.drained();
+    expect(sent.map(String)).toEqual(['x']);
+
+    const faithful: Buffer[] = [];
+    const paced = new OutputPump({ pace: 'faithful', holdUtf8Tail: false, send: (c) => faithful.push(Buffer.from(c)) });
+    const bytes = await busySource(paced, 8);
+    await paced.end();
+    expect(Buffer.concat(faithful).equals(bytes)).toBe(true);
+    expect(faithful.every((c) => c.length <= 1024)).toBe(true);
+    expect(faithful.length).toBe(32);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromStatic } from './static-credentials';
 import { startEmulator, type FixtureInput, type RunningEmulator } from '../../../emulator/index';
-import { emulatorRoleCredentials, signInToEmulator } from '../../../emulator/sdk-login';
+import { emulatorRoleCredentials, signInToEmulator, type SignInTarget } from '../../../emulator/sdk-login';
 import { createSessionService } from '../../../main/core/aws/sessions';
 import type { SessionTarget } from '../../../main/core/aws/target';
 import { ShellService, type ShellServiceDeps } from '../../../main/core/shells/service';
@@ -35,16 +35,23 @@ export function shellsFixture(): FixtureInput {
   };
 }
 
-export interface EmulatorShells {
-  emu: RunningEmulator;
+/** A shell service signed in to an emulator: in this process (tests) or another one (benches). */
+export interface ShellsEnv<E extends ShellsEmulator = RunningEmulator> {
+  emu: E;
   deps: ShellServiceDeps;
   service: ShellService;
   dataDir: string;
   stop(): Promise<void>;
 }
+export type EmulatorShells = ShellsEnv;
+export type ShellsEmulator = SignInTarget & { stop(): Promise<void> };
 
 export async function startEmulatorShells(): Promise<EmulatorShells> {
-  const emu = await startEmulator({ fixture: shellsFixture() });
+  return shellsAgainst(await startEmulator({ fixture: shellsFixture() }));
+}
+
+/** Signs in to a running emulator (started with shellsFixture()) and builds the shell service on it. */
+export async function shellsAgainst<E extends ShellsEmulator>(emu: E): Promise<ShellsEnv<E>> {
   const { accessToken } = await signInToEmulator(emu);
   const creds = await emulatorRoleCredentials(emu, accessToken, ACCOUNT, ROLE);
   const credentials = () => fromStatic(creds);

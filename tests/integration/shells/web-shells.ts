@@ -10,19 +10,23 @@ import type { HostContext } from '../../../main/ipc/host';
 import { StreamRegistry } from '../../../main/ipc/streams';
 import { startWebHost, type WebHost } from '../../../main/web/server';
 import { RENDERER_DIR } from '../../support/web-app';
-import { startEmulatorShells, type EmulatorShells } from './emulator-shells';
+import type { RunningEmulator } from '../../../emulator/index';
+import { startEmulatorShells, type ShellsEmulator, type ShellsEnv } from './emulator-shells';
 
 /**
  * The web host serving the real renderer, with the real dispatch table, whose shell service is
  * signed in to the emulator (until the app's own sign-in lands in the core, the test signs in).
  */
-export interface WebShells extends EmulatorShells {
+export interface WebShells<E extends ShellsEmulator = RunningEmulator> extends ShellsEnv<E> {
   host: HostContext;
   web: WebHost;
 }
 
-export async function startWebShells(): Promise<WebShells> {
-  const env = await startEmulatorShells();
+/** With no env given: against a fresh emulator in this process. */
+export async function startWebShells(): Promise<WebShells>;
+export async function startWebShells<E extends ShellsEmulator>(env: ShellsEnv<E>): Promise<WebShells<E>>;
+export async function startWebShells(given?: ShellsEnv<ShellsEmulator>): Promise<WebShells<ShellsEmulator>> {
+  const env = given ?? (await startEmulatorShells());
   const base = createCoreServices({ version: 'test', emulator: true });
   await base.shells.dispose();
   const core = { ...base, shells: env.service };

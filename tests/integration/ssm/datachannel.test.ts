@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { DataChannel, type DataChannelOptions } from '../../../main/core/ssm/datachannel';
 import { ShellSession } from '../../../main/core/ssm/shell';
@@ -86,6 +86,32 @@ describe('shell session over a data channel', () => {
       { cols: 80, rows: 24 },
       { cols: 100, rows: 30 },
     ]);
+  });
+
+  it('answers a burst of output with its acks in one socket write, not one write per message', async () => {
+    const { peer, url } = await startPeer({ kind: 'shell' });
+    const shell = new ShellSession(channelFor(peer, url), { size: { cols: 80, rows: 24 } });
+    const prompt = collect(shell, (s) => s.includes('$ '));
+    await shell.start();
+    await prompt;
+    // Socket writes made by the client's end of the connection (the one whose peer is the test peer).
+    let clientWrites = 0;
+    const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    const originals = { _write: proto._write, _writev: proto._writev };
+    for (const name of ['_write', '_writev'] as const) {
+      proto[name] = function (this: Socket, ...args: unknown[]) {
+        if (this.remotePort === peer.port) clientWrites++;
+        return originals[name].apply(this, args);
+      };
+    }
+    cleanups.push(() => void Object.assign(proto, originals));
+    const BURST = 64;
+    const ackedBefore = peer.engine.stats().acksReceived;
+    const all = collect(shell, (s) => s.includes('burst-end'));
+    for (let i = 0; i < BURST; i++) peer.output(Buffer.from(i === BURST - 1 ? 'burst-end' : `line ${i}\r\n`));
+    await all;
+    await vi.waitFor(() => expect(peer.engine.stats().acksReceived - ackedBefore).toBeGreaterThanOrEqual(BURST));
+    expect(clientWrites).toBeLessThan(BURST / 4);
   });
 
   it('never splits a multibyte character across output events; reports exit code and channel_closed', async () => {
