@@ -506,6 +506,9 @@ export class InventoryService {
     this.updateRow(id, { ...base, state: 'loading' });
     const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
     const ec2 = this.ec2(scope, region);
+    // The first page is asked for before EC2: it is what the first rows wait for.
+    const firstPage = ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }));
+    firstPage.catch(() => undefined);
     // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two.
     let ec2Answer: Map<string, Instance> | Error | undefined;
     const ec2Instances = this.describeEc2(ec2).then(
@@ -527,7 +530,7 @@ export class InventoryService {
     try {
       let nextToken: string | undefined;
       do {
-        const page = await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const page = await (nextToken ? ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50, NextToken: nextToken })) : firstPage);
         // Shown now, with EC2's names if they are already here; otherwise completed below.
         const details = ec2Answer instanceof Map ? ec2Answer : undefined;
         for (const info of page.InstanceInformationList ?? []) {
