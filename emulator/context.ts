@@ -46,6 +46,11 @@ export class EmulatorContext {
   }
 
   /** Merges a partial fault set into the live fixture (and drops the `cleared` keys); validated like a fixture file. */
+  /** An instance launched while running: a new fleet array, so the region index is rebuilt. */
+  addInstance(instance: FixtureInstance): void {
+    this.current = { ...this.current, instances: [...this.current.instances, instance] };
+  }
+
   setFaults(partial: Partial<FixtureFaults>, cleared: readonly string[] = []): FixtureFaults {
     const kept = Object.fromEntries(Object.entries(this.current.faults).filter(([k]) => !cleared.includes(k)));
     const merged = FaultsSchema.parse({ ...kept, ...partial });

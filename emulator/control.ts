@@ -4,7 +4,7 @@ import type { EmulatorContext } from './context';
 import type { CredentialStore } from './credentials';
 import { EmulatorApiError } from './errors';
 import type { CallRecord, FaultInjector } from './faults';
-import { FaultsSchema, type FixtureFaults } from './fixture';
+import { FaultsSchema, InstanceSchema, type FixtureFaults, type FixtureInstance } from './fixture';
 import { parseInput, parseJsonBody, sendApiError, sendJson } from './http';
 import type { SsoOidc } from './sso-oidc';
 
@@ -79,6 +79,21 @@ export class EmulatorControl {
     if (online) offline.delete(instanceId);
     else offline.add(instanceId);
     this.ctx.setFaults({ offlineInstances: [...offline] });
+  }
+
+  /**
+   * Launches an instance into an enabled region of a fixture account while the emulator runs,
+   * so tests can watch discovery pick up a node it has not seen.
+   */
+  launchInstance(input: z.input<typeof InstanceSchema>): FixtureInstance {
+    const instance = parse(InstanceSchema, input);
+    const fixture = this.ctx.fixture();
+    const account = fixture.accounts.find((a) => a.id === instance.account);
+    if (!account) throw new EmulatorApiError('ValidationError', `no account ${instance.account} in the fixture`, 400);
+    if (!account.regions.includes(instance.region)) throw new EmulatorApiError('ValidationError', `region ${instance.region} is not enabled in account ${instance.account}`, 400);
+    if (fixture.instances.some((i) => i.id === instance.id)) throw new EmulatorApiError('ValidationError', `instance ${instance.id} already exists`, 400);
+    this.ctx.addInstance(instance);
+    return instance;
   }
 
   /** Moves the emulator clock on, so tokens, role credentials and device codes expire without waiting. */

@@ -299,6 +299,7 @@ export class InventoryService {
     const sources = this.options.auth.signedInSources();
     const previousKeys = new Set(this.instances.keys());
     const previousRows = new Set(this.rows.keys());
+    const knownEmpty = new Set([...this.rows.values()].filter((r) => r.state === 'done' && r.instances === 0 && !r.error && r.region !== '*').map((r) => r.id));
     const seenKeys = new Set<string>();
     const seenRows = new Set<string>();
     const failedScopes: string[] = [];
@@ -307,7 +308,7 @@ export class InventoryService {
     // Slow start: the first few account-regions answer before the flood of the rest is signed and sent.
     const regionLimiter = createLimiter(this.concurrency.regions, { slowStart: 8 });
     const accountLimiter = createLimiter(this.concurrency.accounts, { slowStart: 4 });
-    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, rowsDropped: false, rowsShown: false };
+    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, knownEmpty, rowsDropped: false, rowsShown: false };
     await Promise.all(sources.map((source) => this.scanSource(source, ctx)));
     // Gone since the last scan: instances of scopes that answered but no longer list them, and
     // rows of accounts or regions no longer there. Failed scopes keep what they had.
@@ -505,16 +506,19 @@ export class InventoryService {
     const at = { ...base, roleName: scope.roleName };
     this.updateRow(id, { ...base, state: 'loading' });
     const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
-    const ec2 = this.ec2(scope, region);
     // The first page is asked for before EC2: it is what the first rows wait for.
     const firstPage = ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }));
     firstPage.catch(() => undefined);
-    // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two.
     let ec2Answer: Map<string, Instance> | Error | undefined;
-    const ec2Instances = this.describeEc2(ec2).then(
-      (byId) => (ec2Answer = byId),
-      (err: unknown) => (ec2Answer = err instanceof Error ? err : new Error(String(err))),
-    );
+    const askEc2 = () =>
+      this.describeEc2(this.ec2(scope, region)).then(
+        (byId) => (ec2Answer = byId),
+        (err: unknown) => (ec2Answer = err instanceof Error ? err : new Error(String(err))),
+      );
+    // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two. Not
+    // where the last scan found no managed nodes, as in most of an organisation's regions: there
+    // EC2 is asked only if nodes turn up, which halves the calls a refresh makes.
+    let ec2Instances = ctx.knownEmpty.has(id) ? undefined : askEc2();
     const infos: InstanceInformation[] = [];
     const show = (info: InstanceInformation, details: Map<string, Instance> | undefined) => {
       const summary = summarize(info, details?.get(info.InstanceId ?? ''), at);
@@ -540,6 +544,7 @@ export class InventoryService {
         nextToken = page.NextToken;
         if (nextToken) this.updateRow(id, { ...base, state: 'loading', instances: infos.length });
       } while (nextToken);
+      if (!ec2Instances && infos.some((info) => info.InstanceId?.startsWith('i-'))) ec2Instances = askEc2();
       const details = await ec2Instances;
       if (details instanceof Map && details.size) for (const info of infos) show(info, details);
       const count = infos.length;
@@ -587,6 +592,8 @@ interface ScanContext {
   seenKeys: Set<string>;
   seenRows: Set<string>;
   failedScopes: string[];
+  /** Account-regions the last scan (or the cache) found without managed nodes. */
+  knownEmpty: Set<string>;
   rowsDropped: boolean;
   rowsShown: boolean;
 }
