@@ -140,9 +140,9 @@ export class OutputPump {
   private async loop(): Promise<void> {
     try {
       while (!this.stopped) {
+        if (this.options.pace === 'none' && this.lastSent >= GATHER_AFTER && this.queued > 0) await this.gather();
         if (this.options.isActive && !this.options.isActive()) break; // resumed by kick()
         if (this.queued === 0 && !(this.ended && this.carry.length > 0)) break;
-        if (this.options.pace === 'none' && this.lastSent >= GATHER_AFTER) await this.gather();
         const read = this.takeRead();
         let chunk = this.carry.length ? Buffer.concat([this.carry, read]) : read;
         this.carry = Buffer.alloc(0);
