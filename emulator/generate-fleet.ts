@@ -14,6 +14,8 @@ export const FleetOptionsSchema = z.object({
   accounts: z.number().int().min(1).max(1000),
   regionsPerAccount: z.number().int().min(1).max(DEFAULT_REGIONS.length),
   instancesPerRegion: z.number().int().min(0).max(5000),
+  /** Regions per account that hold instances; the rest are enabled but empty, as most are in a real organisation (default: all). */
+  populatedRegionsPerAccount: z.number().int().min(0).optional(),
   /** One in N instances is Windows (0: none). */
   windowsEvery: z.number().int().min(0).default(5),
   /** One in N instances is stopped (0: none). */
@@ -47,7 +49,7 @@ export function generateFleet(input: FleetOptions): Fixture {
       roles: [{ name: 'AdministratorAccess' }, { name: 'ReadOnlyAccess', allow: ['ssm:Describe*', 'ssm:GetDocument', 'ec2:Describe*'] }],
       regions,
     });
-    for (const region of regions) {
+    for (const region of regions.slice(0, o.populatedRegionsPerAccount ?? regions.length)) {
       for (let n = 0; n < o.instancesPerRegion; n++) {
         const k = a * 1_000_003 + n;
         const service = ROLES_OF_SERVICE[n % ROLES_OF_SERVICE.length]!;

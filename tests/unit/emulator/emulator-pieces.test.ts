@@ -70,6 +70,13 @@ describe('fleet generator', () => {
     expect(b.instances.slice(0, 5)).toEqual(a.instances.slice(0, 5));
     expect(a.instances.some((i) => i.platform === 'Windows') && a.instances.some((i) => i.state === 'stopped')).toBe(true);
   });
+
+  it('leaves all but the populated regions of each account empty when asked', () => {
+    const sparse = generateFleet({ accounts: 4, regionsPerAccount: 17, instancesPerRegion: 5, populatedRegionsPerAccount: 3 });
+    expect(sparse.accounts.every((a) => a.regions.length === 17)).toBe(true);
+    expect(sparse.instances.length).toBe(4 * 3 * 5);
+    for (const account of sparse.accounts) expect(new Set(sparse.instances.filter((i) => i.account === account.id).map((i) => i.region))).toEqual(new Set(account.regions.slice(0, 3)));
+  });
 });
 
 describe('paging tokens', () => {
