@@ -34,6 +34,15 @@ function channelFor(peer: TestPeer, url: string, extra: Partial<DataChannelOptio
   return ch;
 }
 
+/** A started 80×24 shell session whose first prompt has arrived. */
+async function shellAtPrompt(peer: TestPeer, url: string): Promise<ShellSession> {
+  const shell = new ShellSession(channelFor(peer, url), { size: { cols: 80, rows: 24 } });
+  const prompt = collect(shell, (s) => s.includes('$ '));
+  await shell.start();
+  await prompt;
+  return shell;
+}
+
 /** Collects shell output until `predicate` holds. */
 function collect(shell: ShellSession, predicate: (s: string) => boolean): Promise<string> {
   let acc = '';
@@ -68,10 +77,7 @@ async function echoServer(): Promise<number> {
 describe('shell session over a data channel', () => {
   it('sends the OpenDataChannel frame, the size after the first output and on resize, echoes input', async () => {
     const { peer, url } = await startPeer({ kind: 'shell' });
-    const shell = new ShellSession(channelFor(peer, url), { size: { cols: 80, rows: 24 } });
-    const prompt = collect(shell, (s) => s.includes('$ '));
-    await shell.start();
-    await prompt;
+    const shell = await shellAtPrompt(peer, url);
     const echoed = collect(shell, (s) => s.includes('héllo 日本'));
     shell.write('héllo 日本');
     await echoed;
@@ -90,10 +96,7 @@ describe('shell session over a data channel', () => {
 
   it('answers a burst of output with its acks in one socket write, not one write per message', async () => {
     const { peer, url } = await startPeer({ kind: 'shell' });
-    const shell = new ShellSession(channelFor(peer, url), { size: { cols: 80, rows: 24 } });
-    const prompt = collect(shell, (s) => s.includes('$ '));
-    await shell.start();
-    await prompt;
+    const shell = await shellAtPrompt(peer, url);
     // Socket writes made by the client's end of the connection (the one whose peer is the test peer).
     let clientWrites = 0;
     const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
