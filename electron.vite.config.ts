@@ -18,8 +18,10 @@ const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
 const NATIVE_MODULES = ['node-pty', '@napi-rs/keyring'];
 
 export default defineConfig({
+  // Production builds carry no source maps (main, preload or renderer): see renderer/vite.config.ts.
   main: {
     build: {
+      sourcemap: false,
       externalizeDeps: { include: NATIVE_MODULES },
       rolldownOptions: {
         input: { index: path('main/electron/index.ts') },
@@ -29,6 +31,7 @@ export default defineConfig({
   },
   preload: {
     build: {
+      sourcemap: false,
       // Everything (zod, the contract) is bundled in: the sandbox gives the preload no require().
       externalizeDeps: false,
       rolldownOptions: {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels, appEvents } from './contract/app';
 import { authChannels, authEvents } from './contract/auth';
 import { inventoryChannels, inventoryEvents } from './contract/inventory';
+import { preferencesChannels, preferencesEvents } from './contract/preferences';
 import { shellsChannels, shellsEvents } from './contract/shells';
 import { tunnelsChannels, tunnelsEvents } from './contract/tunnels';
 import type { EventDef, IpcError, RequestDef } from './contract/define';
@@ -15,6 +16,7 @@ export const channels = {
   ...appChannels,
   ...authChannels,
   ...inventoryChannels,
+  ...preferencesChannels,
   ...shellsChannels,
   ...tunnelsChannels,
 } as const;
@@ -23,6 +25,7 @@ export const events = {
   ...appEvents,
   ...authEvents,
   ...inventoryEvents,
+  ...preferencesEvents,
   ...shellsEvents,
   ...tunnelsEvents,
 } as const;
@@ -41,6 +44,7 @@ export * from './contract/define';
 export * from './contract/app';
 export * from './contract/auth';
 export * from './contract/inventory';
+export * from './contract/preferences';
 export * from './contract/shells';
 export * from './contract/tunnels';
 

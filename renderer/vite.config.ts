@@ -12,7 +12,9 @@ export const rendererConfig = defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in what ships or what the web host serves: they would hand out the sources
+    // (comments included) to anything that can fetch the app's files. Debug with the dev server.
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
   },
 });

@@ -25,7 +25,8 @@ function electronBinary() {
 
 function runWebDemo(reason) {
   console.log(`${reason}\nStarting the browser version instead (npm run demo:web).\n`);
-  const child = spawn(npm, ['run', 'demo:web'], { cwd: root, stdio: 'inherit' });
+  // The web host names the command the person typed when it refuses a URL without its token.
+  const child = spawn(npm, ['run', 'demo:web'], { cwd: root, stdio: 'inherit', env: { ...process.env, BASTIONLESS_LAUNCHED_AS: 'npm run demo' } });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -42,7 +43,8 @@ if (!electron) {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const env = { ...process.env, BASTIONLESS_EMULATOR: '1' };
+  // BASTIONLESS_DEMO: the app signs itself in (the emulator approves) and keeps the tokens in memory.
+  const env = { ...process.env, BASTIONLESS_EMULATOR: '1', BASTIONLESS_DEMO: '1' };
   const config = [];
   let inConfig = false;
   const lines = createInterface({ input: emulator.stdout });

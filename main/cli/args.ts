@@ -37,6 +37,7 @@ const LsArgs = z.object({
   filter: z.string().max(500).optional(),
   json: z.boolean().default(false),
   cached: z.boolean().default(false),
+  favourites: z.boolean().default(false),
 });
 
 const ShellArgs = z.object({ target });
@@ -120,7 +121,7 @@ app's, so the app and the command share it. With no option, the only sign-in sou
   },
   ls: {
     summary: 'list the instances you can reach, across accounts and regions',
-    usage: 'bastionless ls [--account ID|NAME] [--region R] [--filter TEXT] [--json] [--cached]',
+    usage: 'bastionless ls [--account ID|NAME] [--region R] [--filter TEXT] [--favourites] [--json] [--cached]',
     details: `Scans every signed-in account and region (as the app does) and prints one line per
 instance: account, region, name, instance id, platform, status, private IP. Accounts or regions
 that fail are reported on stderr, one line each; the others are still listed (exit 0).
@@ -128,10 +129,11 @@ that fail are reported on stderr, one line each; the others are still listed (ex
   --account ID|NAME  only this account (12-digit id or account name)
   --region R         only this region
   --filter TEXT      words that must all appear (name, id, IP, tags, account…), as in the app's search
+  --favourites       only the instances starred in the app (also --favorites)
   --json             a JSON array of instances (the app's InstanceSummary objects) on stdout
   --cached           print the last scan's results without asking AWS`,
-    options: { ...help, account: { type: 'string' }, region: { type: 'string' }, filter: { type: 'string' }, json: { type: 'boolean' }, cached: { type: 'boolean' } },
-    shape: (v, p) => (positional(p, 0, SPECS.ls.usage), { account: v.account, region: v.region, filter: v.filter, json: v.json, cached: v.cached }),
+    options: { ...help, account: { type: 'string' }, region: { type: 'string' }, filter: { type: 'string' }, favourites: { type: 'boolean' }, favorites: { type: 'boolean' }, json: { type: 'boolean' }, cached: { type: 'boolean' } },
+    shape: (v, p) => (positional(p, 0, SPECS.ls.usage), { account: v.account, region: v.region, filter: v.filter, favourites: v.favourites ?? v.favorites, json: v.json, cached: v.cached }),
     schema: LsArgs,
   },
   shell: {

@@ -4,6 +4,7 @@ import { createAwsServices, type AwsServices } from '../core/aws/index';
 import type { SessionTarget } from '../core/aws/target';
 import { generateSessionDataKey, type GenerateDataKeyFn } from '../core/ssm/index';
 import { dataDir } from '../core/store/paths';
+import { PreferencesStore } from '../core/store/preferences';
 import { urlOpener } from '../core/tunnels/launchers/db';
 import type { PortSessionOpenerDeps } from '../core/tunnels/port-session-opener';
 import { ProfileStore } from '../core/tunnels/profile-store';
@@ -26,6 +27,8 @@ export interface CliCoreOptions {
 export interface CliCore {
   aws: AwsServices;
   dataDir: string;
+  /** The app's preferences (favourites, the keychain choice), same file. */
+  preferences: PreferencesStore;
   /** ws:// StreamUrls are accepted only when the SSM endpoint is a loopback emulator. */
   allowInsecure: boolean;
   portSessions: PortSessionOpenerDeps;
@@ -58,6 +61,7 @@ function openInBrowser(url: string, log: (line: string) => void): void {
 export function createCliCore(options: CliCoreOptions): CliCore {
   const dir = dataDir(options.env);
   const appState = new AppStateStore();
+  const preferences = new PreferencesStore(dir);
   const aws = createAwsServices({
     dataDir: dir,
     appState,
@@ -76,6 +80,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
   return {
     aws,
     dataDir: dir,
+    preferences,
     allowInsecure,
     portSessions,
     dataKeyFor,

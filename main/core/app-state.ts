@@ -9,6 +9,7 @@ export class AppStateStore {
   private state: TrayState = {
     signIn: { state: 'signed-out' },
     profiles: [],
+    favouriteInstances: [],
     recentInstances: [],
     activeTunnels: [],
   };

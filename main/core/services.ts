@@ -8,7 +8,9 @@ import type { CredentialsForTarget } from './aws/target';
 import { ShellService } from './shells/service';
 import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
+import { trackTrayFavourites } from './favourites';
 import { dataDir } from './store/paths';
+import { PreferencesStore } from './store/preferences';
 import { ProfileStore } from './tunnels/profile-store';
 import { TunnelService } from './tunnels/service';
 import { resolveTagTarget } from './tunnels/tag-target';
@@ -34,6 +36,8 @@ export interface CoreServices {
   inventory: InventoryService;
   /** Credentials for a target's (source, account, role), e.g. for KMS in encrypted sessions. */
   credentials: CredentialsForTarget;
+  /** The user's preferences (preferences.json), shared with the CLI and every window. */
+  preferences: PreferencesStore;
   sessions: SessionService;
   shells: ShellService;
   tunnels: TunnelService;
@@ -42,6 +46,7 @@ export interface CoreServices {
 
 export function createCoreServices(options: CoreOptions): CoreServices {
   const appState = new AppStateStore();
+  const preferences = new PreferencesStore(dataDir());
   const aws = createAwsServices({ ...options.aws, dataDir: dataDir(), appState });
   const { credentials, sessions, inventory } = aws;
   const shells = new ShellService({
@@ -59,16 +64,19 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     resolveTags: async (profile) => resolveTagTarget(profile, inventory.list(), (key) => inventory.resolve(key)),
   });
   void tunnels.init();
+  const stopFavourites = trackTrayFavourites({ preferences, appState, instances: () => inventory.list(), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,
     appState,
     auth: aws.auth,
     inventory,
     credentials,
+    preferences,
     sessions,
     shells,
     tunnels,
     async dispose() {
+      stopFavourites();
       await tunnels.dispose();
       // Quitting keeps shell sessions running for the next start to reconnect to.
       await shells.suspend();

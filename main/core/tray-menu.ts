@@ -1,4 +1,4 @@
-import type { TrayMenu, TrayMenuItem } from '../../preload/contract';
+import type { InstanceSummary, TrayMenu, TrayMenuItem } from '../../preload/contract';
 
 /**
  * What the tray shows, as plain data derived from app state. Electron turns it into a native
@@ -20,6 +20,9 @@ export interface TrayRecentInstance {
   detail: string;
 }
 
+/** An instance as the tray lists it (favourites and recents alike). */
+export const trayInstance = (i: InstanceSummary): TrayRecentInstance => ({ key: i.key, label: i.name ?? i.instanceId, detail: `${i.accountName} · ${i.region}` });
+
 export interface TrayActiveTunnel {
   id: string;
   name: string;
@@ -36,6 +39,8 @@ export interface TraySignIn {
 export interface TrayState {
   signIn: TraySignIn;
   profiles: TrayProfile[];
+  /** Instances the user starred (preferences), in the order they were starred. */
+  favouriteInstances: TrayRecentInstance[];
   recentInstances: TrayRecentInstance[];
   activeTunnels: TrayActiveTunnel[];
 }
@@ -75,22 +80,24 @@ function signInItem(signIn: TraySignIn): TrayMenuItem {
 
 export function buildTrayMenu(state: TrayState): TrayMenu {
   // Connect items compete for the limited space: pinned profiles first (the user chose them),
-  // then recent instances, then active tunnels. Fixed items (sign-in, open, quit) always show.
+  // then favourite instances, then recent ones (not already listed as favourites), then active
+  // tunnels. Fixed items (sign-in, open, quit) always show.
   const pinned = state.profiles.filter((p) => p.pinned);
-  const quick: TrayMenuItem[][] = [
-    pinned.map((p) => action(`profile.start:${p.id}`, p.name, p.kind.toUpperCase())),
-    state.recentInstances.map((r) => action(`instance.shell:${r.key}`, r.label, r.detail)),
-    state.activeTunnels.map((t) =>
-      action(`tunnel.stop:${t.id}`, `Stop ${t.name}`, `${t.localAddress} · ${tunnelStateLabel[t.state]}`),
-    ),
-  ];
-  const headers = ['Pinned', 'Recent instances', 'Active tunnels'];
+  const favourite = new Set(state.favouriteInstances.map((f) => f.key));
+  const shell = (r: TrayRecentInstance) => action(`instance.shell:${r.key}`, r.label, r.detail);
+  const sections = [
+    { id: 'section.pinned', title: 'Pinned', entries: pinned.map((p) => action(`profile.start:${p.id}`, p.name, p.kind.toUpperCase())) },
+    { id: 'section.favourites', title: 'Favourites', entries: state.favouriteInstances.map(shell) },
+    { id: 'section.recent', title: 'Recent instances', entries: state.recentInstances.filter((r) => !favourite.has(r.key)).map(shell) },
+    {
+      id: 'section.tunnels',
+      title: 'Active tunnels',
+      entries: state.activeTunnels.map((t) => action(`tunnel.stop:${t.id}`, `Stop ${t.name}`, `${t.localAddress} · ${tunnelStateLabel[t.state]}`)),
+    },
+  ].filter((section) => section.entries.length > 0);
 
   // Rows always present: separator, sign-in, separator, open, quit.
   const available = TRAY_MAX_ITEMS - 5;
-  const sections = quick
-    .map((entries, index) => ({ title: headers[index] ?? '', entries, id: `section.${index}` }))
-    .filter((section) => section.entries.length > 0);
   const wanted = sections.reduce((rows, section) => rows + 1 + section.entries.length, 0);
   // When everything does not fit, one row goes to "More…".
   let budget = wanted <= available ? available : available - 1;

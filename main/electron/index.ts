@@ -2,6 +2,7 @@ import { app, BrowserWindow, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrayMenuSchema } from '../../preload/contract';
+import { MemorySecretStore } from '../core/store/secrets';
 import { buildTrayMenu } from '../core/tray-menu';
 import { createHostContext, type HostContext } from '../ipc/host';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -37,6 +38,8 @@ if (!app.requestSingleInstanceLock()) {
 function run(): void {
   const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
   const emulator = process.env['BASTIONLESS_EMULATOR'] === '1';
+  // `npm run demo`: a throwaway emulator that approves sign-in itself (see build/scripts/demo.js).
+  const demo = emulator && process.env['BASTIONLESS_DEMO'] === '1';
   const policy = createNavigationPolicy({
     ...(devServerUrl ? { devServerUrl } : {}),
     allowLoopbackHttp: emulator,
@@ -106,7 +109,12 @@ function run(): void {
       lockDownSession(session.defaultSession, policy);
       serveRenderer(RENDERER_DIR, log);
 
-      host = createHostContext({ emulator, log });
+      host = createHostContext({
+        emulator,
+        log,
+        // The demo signs itself in, and its tokens (from a throwaway emulator) stay in memory.
+        ...(demo ? { signInOnStart: true, aws: { secretStore: new MemorySecretStore() } } : {}),
+      });
       bridge = installIpcBridge(host, policy, log);
 
       window = createMainWindow({

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createCoreServices, type CoreOptions, type CoreServices } from '../core/services';
+import { signInOnStart } from '../core/aws/sign-in-on-start';
 import { buildTrayMenu } from '../core/tray-menu';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatch';
 import { EventBus } from './events';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { inventoryHandlers } from './handlers/inventory';
+import { preferencesHandlers } from './handlers/preferences';
 import { shellsHandlers } from './handlers/shells';
 import { tunnelsHandlers } from './handlers/tunnels';
 import { StreamRegistry } from './streams';
@@ -32,6 +34,11 @@ export interface HostOptions {
   log?: (line: string) => void;
   /** Sign-in and discovery settings passed to the core (the demo keeps its tokens in memory). */
   aws?: CoreOptions['aws'];
+  /**
+   * Start signing in to every IAM Identity Center source at once. Only for the demo, whose
+   * emulator approves device codes itself: the window then opens on the instance list.
+   */
+  signInOnStart?: boolean;
 }
 
 export function readAppVersion(): string {
@@ -90,11 +97,13 @@ export function createHostContext(options: HostOptions): HostContext {
     ...appHandlers({ core, activateMenuItem }),
     ...authHandlers({ core, events, streams }),
     ...inventoryHandlers({ core, events, streams }),
+    ...preferencesHandlers({ core, events }),
     ...shellsHandlers({ core, events, streams }),
     ...tunnelsHandlers({ core, events, streams }),
   };
   const dispatcher = createDispatcher(handlers, options.log);
   const unsubscribe = core.appState.onChange((state) => events.emit('tray.changed', buildTrayMenu(state)));
+  if (options.signInOnStart) void signInOnStart(core.auth, options.log);
   return {
     core,
     events,

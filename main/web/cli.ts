@@ -23,6 +23,13 @@ const ArgsSchema = z.object({
   help: z.boolean().default(false),
 });
 
+/** How the person started us, for messages that send them back to the printed URL. */
+function launchCommand(demo: boolean): string {
+  // `npm run demo` runs us through `npm run demo:web` and says so in BASTIONLESS_LAUNCHED_AS.
+  const fromNpm = process.env.npm_lifecycle_event ? `npm run ${process.env.npm_lifecycle_event}` : undefined;
+  return process.env.BASTIONLESS_LAUNCHED_AS ?? fromNpm ?? `tsx main/web/cli.ts${demo ? ' --demo' : ''}`;
+}
+
 async function main(): Promise<void> {
   let raw;
   try {
@@ -60,6 +67,8 @@ async function main(): Promise<void> {
     // Demo tokens belong to a throwaway emulator: memory keeps them out of the user's keychain
     // and works on headless machines without a Secret Service.
     ...(args.demo ? { aws: { secretStore: new MemorySecretStore() } } : {}),
+    // The demo's emulator approves the device code itself: sign in now, land on the instances.
+    signInOnStart: args.demo,
     // In a browser "Quit" stops the web host, as it would close the desktop app.
     shellActions: { open: () => {}, quit: () => void shutdown() },
   });
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     host,
     rendererDir: fileURLToPath(new URL('../../out/renderer', import.meta.url)),
     port: args.port,
+    launchCommand: launchCommand(args.demo),
     log: (line) => console.error(line),
   });
   console.log(`Bastionless is running. Open this URL in your browser (it carries this run's secret token):\n\n  ${web.url}\n`);

@@ -31,6 +31,8 @@ export interface WebHostOptions {
   port?: number;
   /** Per-run secret; random unless a test fixes it. */
   token?: string;
+  /** The command that started the host and printed its URL (e.g. `npm run demo:web`), for the 403 page. */
+  launchCommand?: string;
   log?: (line: string) => void;
 }
 
@@ -53,12 +55,24 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.json': 'application/json',
-  '.map': 'application/json',
 };
+
+/** Source maps are never served, even if a development build left some in the folder. */
+const NEVER_SERVED = new Set(['.map']);
 
 function refuse(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(`${message}\n`);
+}
+
+/** The request's URL and its decoded path; undefined when either is malformed (answered 400). */
+function parseRequestPath(raw: string | undefined, port: number): { url: URL; path: string } | undefined {
+  try {
+    const url = new URL(raw ?? '/', `http://127.0.0.1:${port}`);
+    return { url, path: decodeURIComponent(url.pathname) };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -66,6 +80,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const root = resolve(options.rendererDir);
   const log = options.log ?? (() => {});
   let port = 0;
+  const forbiddenMessage = `Forbidden: this address needs this run's secret token.\nOpen the URL that ${options.launchCommand ? `\`${options.launchCommand}\`` : 'Bastionless'} printed when it started, token included (it ends in ?token=…).`;
 
   try {
     await stat(resolve(root, 'index.html'));
@@ -91,13 +106,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostHeaderAllowed(req, port)) return refuse(res, 403, 'forbidden host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const isIndex = url.pathname === '/' || url.pathname === '/index.html';
-    const queryToken = url.searchParams.get('token');
+    const request = parseRequestPath(req.url, port);
+    const url = request?.url;
+    const isIndex = url?.pathname === '/' || url?.pathname === '/index.html';
+    const queryToken = url?.searchParams.get('token');
     const authorised = tokensEqual(token, isIndex && queryToken ? queryToken : cookieToken(req));
-    if (!authorised) return refuse(res, 403, 'forbidden: open the URL printed by `npm run web`, token included');
+    if (!authorised) return refuse(res, 403, forbiddenMessage);
+    // Checked after the token, so a stranger learns nothing about what the path would have hit.
+    if (!request) return refuse(res, 400, 'bad request: the path is not a valid URL (malformed percent-encoding?)');
+    const { path } = request;
 
-    const streamPath = /^\/stream\/(s[0-9a-z]{1,24})$/.exec(url.pathname);
+    const streamPath = /^\/stream\/(s[0-9a-z]{1,24})$/.exec(path);
     if (streamPath) {
       if (req.method !== 'GET') return refuse(res, 405, 'method not allowed');
       const id = streamPath[1]!;
@@ -107,8 +126,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
 
-    const file = resolve(root, isIndex ? 'index.html' : `.${decodeURIComponent(url.pathname)}`);
+    const file = resolve(root, isIndex ? 'index.html' : `.${path}`);
     if (file !== root && !file.startsWith(root + sep)) return refuse(res, 404, 'not found');
+    if (NEVER_SERVED.has(extname(file))) return refuse(res, 404, 'not found');
     let body: Buffer;
     try {
       body = await readFile(file);

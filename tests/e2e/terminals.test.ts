@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShellStatus } from '../../main/core/shells/types';
+import { PREFERENCE_DEFAULTS } from '../../preload/contract';
 import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
 import { instanceKey } from '../integration/shells/emulator-shells';
 import { startWebShells, type WebShells } from '../integration/shells/web-shells';
@@ -68,7 +69,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
   it('opens a shell and runs a command; WebGL on the visible tab falls back to DOM on context loss', async () => {
     const { page } = browser;
     // Headless Chromium's WebGL2 is a software rasteriser, which 'auto' passes over; ask for WebGL.
-    await page.evaluate(() => localStorage.setItem('bastionless.terminal', JSON.stringify({ renderer: 'webgl' })));
+    await env.host.core.preferences.update({ terminal: { ...PREFERENCE_DEFAULTS.terminal, renderer: 'webgl' } });
     const tabId = await openShell(page, 'web-1');
     await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1');
     expect(await run(page, 'echo $((6*7))', (out) => out[0] === '42')).toContain('42');
@@ -112,8 +113,8 @@ describe('tabbed shells in Chromium against the emulator', () => {
     await page.keyboard.press('Control+2');
     await page.getByRole('tab', { name: 'web-2' }).click();
     await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer).toBe('webgl');
-    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('bastionless.terminal') ?? '{}'));
-    expect(saved).toMatchObject({ renderer: 'webgl', fontSize: 14, copyOnSelect: true });
+    // Saved in preferences.json (through main), not in this browser profile.
+    await expect.poll(() => env.host.core.preferences.reload().then((s) => s.preferences.terminal)).toMatchObject({ renderer: 'webgl', fontSize: 14, copyOnSelect: true });
     expect(await run(page, 'echo gl-$((40+2))', (o) => o[0] === 'gl-42', tabId)).toContain('gl-42');
     await page.getByRole('button', { name: 'Close web-2' }).click();
     await expect.poll(async () => (await tabs(page)).some((t) => t.tabId === tabId)).toBe(false);

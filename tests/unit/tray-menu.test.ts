@@ -4,7 +4,7 @@ import type { TrayMenuItem } from '../../preload/contract';
 import { TrayMenuSchema } from '../../preload/contract';
 import { buildTrayMenu, TRAY_MAX_ITEMS, type TrayState } from '../../main/core/tray-menu';
 
-const empty: TrayState = { signIn: { state: 'signed-out' }, profiles: [], recentInstances: [], activeTunnels: [] };
+const empty: TrayState = { signIn: { state: 'signed-out' }, profiles: [], favouriteInstances: [], recentInstances: [], activeTunnels: [] };
 const ids = (items: TrayMenuItem[]) => items.map((item) => item.id);
 const profile = (i: number, pinned = true) => ({ id: `p${i}`, name: `Profile ${i}`, kind: 'rdp' as const, pinned });
 const recent = (i: number) => ({ key: `123456789012:eu-west-1:i-${i}`, label: `web-${i}`, detail: 'prod · eu-west-1' });
@@ -37,12 +37,12 @@ describe('tray menu model', () => {
       activeTunnels: [tunnel(1)],
     });
     expect(ids(menu.items)).toEqual([
-      'section.0',
+      'section.pinned',
       'profile.start:p2',
       'profile.start:p3',
-      'section.1',
+      'section.recent',
       `instance.shell:${recent(1).key}`,
-      'section.2',
+      'section.tunnels',
       'tunnel.stop:t1',
       'sep.quick',
       'signin.start',
@@ -53,6 +53,22 @@ describe('tray menu model', () => {
     expect(menu.items[0]).toMatchObject({ kind: 'header', label: 'Pinned', enabled: false });
     expect(menu.items[1]).toMatchObject({ label: 'Profile 2', detail: 'RDP', enabled: true });
     expect(menu.items[6]).toMatchObject({ label: 'Stop db-1', detail: '127.0.0.1:5401 · listening' });
+  });
+
+  it('lists favourite instances after pinned profiles, and a favourite is not repeated among the recents', () => {
+    const menu = buildTrayMenu({ ...empty, profiles: [profile(1)], favouriteInstances: [recent(7), recent(3)], recentInstances: [recent(3), recent(4)] });
+    expect(ids(menu.items).slice(0, 8)).toEqual([
+      'section.pinned',
+      'profile.start:p1',
+      'section.favourites',
+      `instance.shell:${recent(7).key}`,
+      `instance.shell:${recent(3).key}`,
+      'section.recent',
+      `instance.shell:${recent(4).key}`,
+      'sep.quick',
+    ]);
+    expect(menu.items[2]).toMatchObject({ kind: 'header', label: 'Favourites' });
+    expect(menu.items[3]).toMatchObject({ label: 'web-7', detail: 'prod · eu-west-1', enabled: true });
   });
 
   it('fits exactly 15 rows without More…', () => {
@@ -103,6 +119,7 @@ describe('tray menu model', () => {
               ...Array.from({ length: unpinned }, (_, i) => profile(100 + i, false)),
               ...Array.from({ length: pinned }, (_, i) => profile(i)),
             ],
+            favouriteInstances: [],
             recentInstances: Array.from({ length: recents }, (_, i) => recent(i)),
             activeTunnels: Array.from({ length: tunnels }, (_, i) => tunnel(i)),
           };

@@ -16,11 +16,11 @@ function accountMatches(wanted: string | undefined, accountId: string, accountNa
   return !wanted || wanted === accountId || wanted.toLowerCase() === accountName.toLowerCase();
 }
 
-export function selectInstances(instances: readonly InstanceSummary[], args: Pick<LsArgs, 'account' | 'region' | 'filter'>): InstanceSummary[] {
-  const filters = { query: args.filter ?? '', platform: 'all', status: 'all', favouritesOnly: false } as const;
-  const none = new Set<string>();
+/** `favourites`: the starred instance keys (preferences), consulted when args.favourites is set. */
+export function selectInstances(instances: readonly InstanceSummary[], args: Pick<LsArgs, 'account' | 'region' | 'filter'> & { favourites?: boolean }, favourites: ReadonlySet<string> = new Set()): InstanceSummary[] {
+  const filters = { query: args.filter ?? '', platform: 'all', status: 'all', favouritesOnly: args.favourites ?? false } as const;
   return instances
-    .filter((i) => accountMatches(args.account, i.accountId, i.accountName) && (!args.region || i.region === args.region) && matches(i, haystack(i), filters, none))
+    .filter((i) => accountMatches(args.account, i.accountId, i.accountName) && (!args.region || i.region === args.region) && matches(i, haystack(i), filters, favourites))
     .sort((a, b) => a.accountName.localeCompare(b.accountName) || a.region.localeCompare(b.region) || (a.name ?? a.instanceId).localeCompare(b.name ?? b.instanceId) || a.key.localeCompare(b.key));
 }
 
@@ -43,14 +43,16 @@ export async function ls(ctx: CliContext, args: LsArgs): Promise<number> {
   const snapshot = core.aws.inventory.snapshot();
   const failed = snapshot.rows.filter((r) => r.state === 'error' && r.error && accountMatches(args.account, r.accountId, r.accountName) && (!args.region || r.region === args.region || r.region === '*'));
   for (const row of failed) ctx.say(describeScanError(row));
-  const selected = selectInstances(all, args);
+  const favourites = args.favourites ? new Set(await core.preferences.get('favourites')) : undefined;
+  const selected = selectInstances(all, args, favourites);
   if (args.json) ctx.out(JSON.stringify(selected, null, 2));
   else if (selected.length) ctx.out(formatTable(selected));
   if (args.cached) {
     const at = snapshot.progress.updatedAt;
     ctx.say(at ? `(cached inventory from ${new Date(at).toLocaleString()}; run without --cached to refresh)` : '(no cached inventory yet; run `bastionless ls` without --cached)');
   } else if (!args.json && !selected.length) {
-    ctx.say(all.length ? `No instance matches (${all.length} in the inventory).` : 'No instances found in the signed-in accounts.');
+    if (favourites && favourites.size === 0) ctx.say('No favourites yet: star instances in the app (☆ Favourite in their details).');
+    else ctx.say(all.length ? `No instance matches (${all.length} in the inventory).` : 'No instances found in the signed-in accounts.');
   }
   // Nothing loaded and something failed: the scan as a whole did not work.
   return all.length === 0 && failed.length > 0 ? ExitCode.failure : ExitCode.ok;

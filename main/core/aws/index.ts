@@ -3,6 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AppStateStore } from '../app-state';
+import { trayInstance } from '../tray-menu';
 import type { SecretStore } from '../store/secrets';
 import { KeyringSecretStore } from '../store/secrets';
 import { AuthService } from './auth';
@@ -106,7 +107,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
         appState.update({ signIn: { state, ...(signedIn.length ? { label: signedIn.map((s) => s.label).join(', ') } : {}) } });
       }),
       inventory.onRecent((recent) =>
-        appState.update({ recentInstances: recent.map((i) => ({ key: i.key, label: i.name ?? i.instanceId, detail: `${i.accountName} · ${i.region}` })) }),
+        appState.update({ recentInstances: recent.map(trayInstance) }),
       ),
     );
   }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Where a JSON path (["profiles", 2, "remotePort"]) sits in the text, so a validation error can
  * say "line 14" to someone editing the file by hand. A small scanner over well-formed JSON;
@@ -177,4 +179,19 @@ export function locateJsonPath(text: string, path: ReadonlyArray<PropertyKey>): 
   }
   ws();
   return positionAt(text, i);
+}
+
+/** zod issues as "line 14: profiles.2.remotePort: …", for a person editing the file by hand. */
+export function describeIssues(text: string, issues: z.core.$ZodIssue[], prefix: ReadonlyArray<PropertyKey> = []): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = [...prefix, ...issue.path];
+      // A missing key has no position of its own: point at the nearest enclosing value.
+      let where;
+      for (let n = path.length; n >= 0 && !where; n--) where = locateJsonPath(text, path.slice(0, n));
+      const at = where ? `line ${where.line}` : 'somewhere';
+      return `${at}: ${path.map(String).join('.') || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
 }

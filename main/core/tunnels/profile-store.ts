@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { z } from 'zod';
 import { AppError } from '../errors';
 import { writeAtomic, withFileLock } from './atomic-file';
-import { locateJsonPath, syntaxErrorPosition } from './json-locate';
+import { describeIssues, syntaxErrorPosition } from './json-locate';
 import {
   PROFILES_FILE_VERSION,
   ProfileInputSchema,
@@ -38,20 +37,6 @@ export interface ProfileStoreOptions {
 }
 
 const emptyFile = (): ProfilesFile => ({ version: PROFILES_FILE_VERSION, profiles: [] });
-
-function describeIssues(text: string, issues: z.core.$ZodIssue[], prefix: ReadonlyArray<PropertyKey> = []): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = [...prefix, ...issue.path];
-      // A missing key has no position of its own: point at the nearest enclosing value.
-      let where;
-      for (let n = path.length; n >= 0 && !where; n--) where = locateJsonPath(text, path.slice(0, n));
-      const at = where ? `line ${where.line}` : 'somewhere';
-      return `${at}: ${path.map(String).join('.') || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
-}
 
 /** Parses a profiles document (the file, or an import), migrating older versions. */
 export function parseProfilesDocument(text: string, source: string, options: { migrations?: Migrations; currentVersion?: number } = {}): ProfilesFile {

@@ -1,9 +1,10 @@
-export type ThemePreference = 'system' | 'dark' | 'light';
-const KEY = 'bastionless.theme';
+import type { ThemePreference } from '../../../preload/contract';
+import { preferences, updatePreferences, watchPreferences } from '../preferences';
+
+export type { ThemePreference };
 
 export function loadThemePreference(): ThemePreference {
-  const stored = localStorage.getItem(KEY);
-  return stored === 'dark' || stored === 'light' ? stored : 'system';
+  return preferences().theme;
 }
 
 export function resolveTheme(pref: ThemePreference): 'dark' | 'light' {
@@ -12,6 +13,16 @@ export function resolveTheme(pref: ThemePreference): 'dark' | 'light' {
 }
 
 export function applyTheme(pref: ThemePreference): void {
-  localStorage.setItem(KEY, pref);
   document.documentElement.dataset.theme = resolveTheme(pref);
+}
+
+/** Saves the choice in the preferences store; the page follows it through followTheme(). */
+export function chooseTheme(pref: ThemePreference): Promise<void> {
+  return updatePreferences({ theme: pref });
+}
+
+/** Keeps the page's theme on the stored preference (any window may change it) and on the system's. */
+export function followTheme(): void {
+  watchPreferences((prefs) => applyTheme(prefs.theme));
+  matchMedia('(prefers-color-scheme: light)').addEventListener('change', () => applyTheme(loadThemePreference()));
 }

@@ -3,6 +3,7 @@ import { createDispatcher, type Handlers } from '../../../main/ipc/dispatch';
 import { EventBus } from '../../../main/ipc/events';
 import { appHandlers } from '../../../main/ipc/handlers/app';
 import { authHandlers } from '../../../main/ipc/handlers/auth';
+import { preferencesHandlers } from '../../../main/ipc/handlers/preferences';
 import { inventoryHandlers } from '../../../main/ipc/handlers/inventory';
 import { shellsHandlers } from '../../../main/ipc/handlers/shells';
 import { tunnelsHandlers } from '../../../main/ipc/handlers/tunnels';
@@ -36,6 +37,7 @@ export async function startWebShells(given?: ShellsEnv<ShellsEmulator>): Promise
     ...appHandlers({ core, activateMenuItem: () => false }),
     ...authHandlers({ core, events, streams }),
     ...inventoryHandlers({ core, events, streams }),
+    ...preferencesHandlers({ core, events }),
     ...shellsHandlers({ core, events, streams }),
     ...tunnelsHandlers({ core, events, streams }),
   };

@@ -16,8 +16,11 @@ describe('bastionless argument parsing', () => {
   it('parses every command into typed, validated arguments', () => {
     expect(parseCommandLine(['ls', '--account', 'prod', '--region', 'eu-west-1', '--filter', 'web', '--json'])).toEqual({
       command: 'ls',
-      args: { account: 'prod', region: 'eu-west-1', filter: 'web', json: true, cached: false },
+      args: { account: 'prod', region: 'eu-west-1', filter: 'web', json: true, cached: false, favourites: false },
     });
+    // Both spellings of the favourites filter.
+    expect(parseCommandLine(['ls', '--favourites'])).toMatchObject({ command: 'ls', args: { favourites: true } });
+    expect(parseCommandLine(['ls', '--favorites'])).toMatchObject({ command: 'ls', args: { favourites: true } });
     expect(parseCommandLine(['forward', 'db', '--remote-port', '5432', '--host', 'db.internal'])).toEqual({
       command: 'forward',
       args: { target: 'db', remotePort: 5432, localPort: 0, host: 'db.internal' },

@@ -5,6 +5,7 @@ import { hostActionFor, trayTemplate, trayTemplateOptionsFor, type TrayTemplateI
 const state: TrayState = {
   signIn: { state: 'signed-in', label: 'ada@example.com' },
   profiles: [{ id: 'p1', name: 'R&D desktop', kind: 'rdp', pinned: true }],
+  favouriteInstances: [],
   recentInstances: [],
   activeTunnels: [{ id: 't1', name: 'prod-db', localAddress: '127.0.0.1:5432', state: 'listening' }],
 };
@@ -24,7 +25,7 @@ describe('tray template', () => {
     const template = trayTemplate(menu, trayTemplateOptionsFor('linux', () => {}));
     expect(template.map((item) => item.id)).toEqual(menu.items.map((item) => item.id));
     expect(template.filter((item) => item.type === 'separator')).toHaveLength(menu.items.filter((i) => i.kind === 'separator').length);
-    const header = find(template, 'section.0');
+    const header = find(template, 'section.pinned');
     expect(header).toMatchObject({ label: 'Pinned', enabled: false });
     expect(header?.click).toBeUndefined();
   });

@@ -6,25 +6,16 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { InstanceSummary, InventoryProgress } from '../../../../preload/contract';
 import { api } from '../../api';
+import { setFavourite, updatePreferences, usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { toIpcError } from '../../ipc-error';
 import { LoginPanel } from '../login/LoginPanel';
 import { useSources } from '../login/useSources';
 import { openShell, selectInstance } from '../terminals/terminal-store';
 import { buildItems, haystack, type Filters, type GroupBy, type ListItem } from './model';
 import { useInventory } from './useInventory';
 
-const FAVOURITES_KEY = 'bastionless.favourites';
-const GROUP_BY_KEY = 'bastionless.groupBy';
 const ROW_HEIGHT = 34;
-
-function loadFavourites(): Set<string> {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(FAVOURITES_KEY) ?? '[]');
-    return new Set(Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : []);
-  } catch {
-    return new Set();
-  }
-}
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -135,12 +126,10 @@ export function InstancesView() {
   const { sources, error: sourcesError } = useSources();
   const { instances, rows, progress, error } = useInventory();
   const [filters, setFilters] = useState<Filters>({ query: '', platform: 'all', status: 'all', favouritesOnly: false });
-  const [groupBy, setGroupByState] = useState<GroupBy>(() => (localStorage.getItem(GROUP_BY_KEY) === 'region' ? 'region' : 'account'));
-  const setGroupBy = (value: GroupBy) => {
-    localStorage.setItem(GROUP_BY_KEY, value);
-    setGroupByState(value);
-  };
-  const [favourites, setFavourites] = useState(loadFavourites);
+  // Group-by and favourites live in the preferences store (preferences.json), shared by every window and the CLI.
+  const stored = usePreferences().preferences;
+  const groupBy = stored.groupBy;
+  const favourites = useMemo(() => new Set(stored.favourites), [stored.favourites]);
   const [selectedKey, setSelectedKey] = useState<string>();
   const [contextMenu, setContextMenu] = useState<{ key: string; x: number; y: number } | null>(null);
   const closeContextMenu = useCallback(() => setContextMenu(null), []);
@@ -155,14 +144,9 @@ export function InstancesView() {
 
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
-  const toggleFavourite = (key: string) => {
-    setFavourites((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(key)) next.add(key);
-      localStorage.setItem(FAVOURITES_KEY, JSON.stringify([...next]));
-      return next;
-    });
-  };
+  const saved = (p: Promise<void>) => void p.then(() => setActionError(undefined), (err: unknown) => setActionError(toIpcError(err)));
+  const setGroupBy = (value: GroupBy) => saved(updatePreferences({ groupBy: value }));
+  const toggleFavourite = (key: string) => saved(setFavourite(key, !favourites.has(key)));
 
   const select = useCallback(
     (key: string | undefined) => {

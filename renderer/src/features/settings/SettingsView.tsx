@@ -1,20 +1,21 @@
-import { useState } from 'react';
 import { useCall } from '../../hooks/useApi';
+import { usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { AwsSettings } from './AwsSettings';
 import { TerminalSettings } from '../terminals/TerminalSettings';
-import { applyTheme, loadThemePreference, type ThemePreference } from '../../shell/theme';
+import { chooseTheme, type ThemePreference } from '../../shell/theme';
 
 export function SettingsView() {
   const info = useCall('app.info', undefined);
-  const [theme, setTheme] = useState<ThemePreference>(loadThemePreference);
-  const choose = (pref: ThemePreference) => {
-    setTheme(pref);
-    applyTheme(pref);
-  };
+  const prefs = usePreferences();
+  const theme = prefs.preferences.theme;
+  // A refused save is shown below (saveError); the choice snaps back to what is stored.
+  const choose = (pref: ThemePreference) => void chooseTheme(pref).catch(() => undefined);
   return (
     <section className="view" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
+      {prefs.problem && <ErrorNotice error={prefs.problem} />}
+      {prefs.saveError && prefs.saveError.code !== prefs.problem?.code && <ErrorNotice error={prefs.saveError} />}
       <fieldset className="field-group">
         <legend>Appearance</legend>
         {(['system', 'dark', 'light'] as const).map((pref) => (
