@@ -65,6 +65,39 @@ export const SessionPreferencesSchema = z.object({
   shellProfileLinux: z.string().optional(),
 });
 
+/** Session statuses DescribeSessions reports; the last two are History, the others Active. */
+export const ACTIVE_SESSION_STATUSES = ['Connected', 'Connecting', 'Disconnected', 'Terminating'] as const;
+export const HISTORY_SESSION_STATUSES = ['Terminated', 'Failed'] as const;
+
+/**
+ * A session that exists before the emulator starts: yesterday's history, or someone else's session
+ * that is still open elsewhere (Active, with no data channel here; TerminateSession ends it).
+ */
+export const SeededSessionSchema = z
+  .object({
+    /** As AWS names them: "<user>-<17 hex digits>". */
+    id: z.string().regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'a session id is 1–96 of A-Z a-z 0-9 _ . @ = , + -, e.g. "alice@example.com-0123456789abcdef0"'),
+    account: accountId,
+    region: regionName,
+    target: z.string().regex(/^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/, 'a session target is an instance id such as "i-0123456789abcdef0"'),
+    /** The assumed-role ARN, or the Identity Center role and user it is built from. */
+    owner: z.union([
+      z.string().regex(/^arn:aws[a-z-]*:(sts|iam)::\d{12}:/, 'an owner ARN looks like "arn:aws:sts::111122223333:assumed-role/Role/user"'),
+      z.object({ role: z.string().min(1), username: z.string().min(1) }),
+    ]),
+    documentName: z.string().regex(/^[a-zA-Z0-9_\-.]{3,128}$/).default('SSM-SessionManagerRunShell'),
+    status: z.enum([...ACTIVE_SESSION_STATUSES, ...HISTORY_SESSION_STATUSES]).default('Terminated'),
+    startDate: z.iso.datetime({ offset: true, error: 'an ISO-8601 timestamp, e.g. "2026-12-06T09:30:00Z"' }),
+    endDate: z.iso.datetime({ offset: true, error: 'an ISO-8601 timestamp, e.g. "2026-12-06T10:05:00Z"' }).optional(),
+    reason: z.string().min(1).max(256).optional(),
+  })
+  .superRefine((s, issue) => {
+    const over = (HISTORY_SESSION_STATUSES as readonly string[]).includes(s.status);
+    if (over && s.endDate === undefined) issue.addIssue({ code: 'custom', path: ['endDate'], message: `a ${s.status} session needs an endDate` });
+    if (!over && s.endDate !== undefined) issue.addIssue({ code: 'custom', path: ['endDate'], message: `a ${s.status} session is still active and has no endDate; drop it or set status "Terminated"` });
+    if (s.endDate !== undefined && Date.parse(s.endDate) < Date.parse(s.startDate)) issue.addIssue({ code: 'custom', path: ['endDate'], message: 'endDate is before startDate' });
+  });
+
 export const FaultsSchema = z.object({
   /** Added to every API answer, per API name ("ListAccounts", "DescribeInstanceInformation", "*"). */
   latencyMs: z.record(z.string(), z.number().int().min(0)).default({}),
@@ -100,6 +133,8 @@ export const FixtureSchema = z.object({
   instances: z.array(InstanceSchema).default([]),
   /** Session preferences (SSM-SessionManagerRunShell), per "account/region" or "*". */
   sessionPreferences: z.record(z.string(), SessionPreferencesSchema).default({}),
+  /** Sessions DescribeSessions knows from before the emulator started (history, other users' sessions). */
+  sessions: z.array(SeededSessionSchema).default([]),
   faults: FaultsSchema.default(FaultsSchema.parse({})),
 });
 
@@ -109,6 +144,7 @@ export type FixtureAccount = z.infer<typeof AccountSchema>;
 export type FixtureInstance = z.infer<typeof InstanceSchema>;
 export type FixtureFaults = z.infer<typeof FaultsSchema>;
 export type SessionPreferences = z.infer<typeof SessionPreferencesSchema>;
+export type SeededSession = z.infer<typeof SeededSessionSchema>;
 
 export class FixtureError extends Error {
   override name = 'FixtureError';
@@ -132,6 +168,14 @@ export function parseFixture(input: unknown, source = 'fixture'): Fixture {
       problems.push(`  instances.${i} (${inst.id}): region ${inst.region} is not enabled for account ${inst.account}`);
     if (seenIds.has(inst.id)) problems.push(`  instances.${i}: duplicate instance id ${inst.id}`);
     seenIds.add(inst.id);
+  });
+  const seenSessions = new Set<string>();
+  fixture.sessions.forEach((s, i) => {
+    const account = accounts.get(s.account);
+    if (!account) problems.push(`  sessions.${i} (${s.id}): account ${s.account} is not in accounts`);
+    else if (!account.regions.includes(s.region)) problems.push(`  sessions.${i} (${s.id}): region ${s.region} is not enabled for account ${s.account}`);
+    if (seenSessions.has(s.id)) problems.push(`  sessions.${i}: duplicate session id ${s.id}`);
+    seenSessions.add(s.id);
   });
   if (problems.length) throw new FixtureError(`${source} has inconsistent references:\n${problems.join('\n')}`);
   return fixture;

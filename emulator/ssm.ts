@@ -32,16 +32,45 @@ const StartSessionInput = z.object({
 
 const SessionIdInput = z.object({ SessionId: z.string().min(1).max(96) });
 
+const SESSION_FILTER_KEYS = ['InvokedAfter', 'InvokedBefore', 'Target', 'Owner', 'Status', 'SessionId', 'AccessType'] as const;
+const SESSION_STATUSES = ['Connected', 'Connecting', 'Disconnected', 'Terminated', 'Terminating', 'Failed'];
+
+/** Request validation as the SSM front end words it (ValidationException); values are checked below. */
 const DescribeSessionsInput = z.object({
-  State: z.enum(['Active', 'History']),
-  MaxResults: z.number().int().min(1).max(200).optional(),
+  State: z.enum(['Active', 'History'], { error: (i) => (i.input === undefined ? 'Member must not be null' : 'Member must satisfy enum value set: [Active, History]') }),
+  MaxResults: z.number().int().min(1, 'Member must have value greater than or equal to 1').max(200, 'Member must have value less than or equal to 200').optional(),
   NextToken: z.string().optional(),
   Filters: z
-    .array(z.object({ key: z.enum(['InvokedAfter', 'InvokedBefore', 'Target', 'Owner', 'Status', 'SessionId', 'AccessType']), value: z.string().min(1) }))
-    .min(1)
-    .max(6)
+    .array(
+      z.object({
+        key: z.enum(SESSION_FILTER_KEYS, { error: `Member must satisfy enum value set: [${SESSION_FILTER_KEYS.join(', ')}]` }),
+        value: z.string().min(1, 'Member must have length greater than or equal to 1').max(400, 'Member must have length less than or equal to 400'),
+      }),
+    )
+    .min(1, 'Member must have length greater than or equal to 1')
+    .max(6, 'Member must have length less than or equal to 6')
     .optional(),
 });
+
+type SessionFilter = NonNullable<z.infer<typeof DescribeSessionsInput>['Filters']>[number];
+
+/**
+ * Filter values the key cannot use. DescribeSessions models InvalidFilterKey as its only filter
+ * error, so a value that is not a timestamp / status / access type, or a key given twice, gets it.
+ */
+function checkSessionFilters(filters: readonly SessionFilter[]): void {
+  const seen = new Set<string>();
+  for (const f of filters) {
+    if (seen.has(f.key)) throw new EmulatorApiError('InvalidFilterKey', `The filter key ${f.key} is given more than once; pass each key at most once.`);
+    seen.add(f.key);
+    if ((f.key === 'InvokedAfter' || f.key === 'InvokedBefore') && Number.isNaN(Date.parse(f.value)))
+      throw new EmulatorApiError('InvalidFilterKey', `The value ${f.value} of filter ${f.key} is not a timestamp; use ISO-8601, e.g. 2024-08-29T00:00:00Z.`);
+    if (f.key === 'Status' && !SESSION_STATUSES.includes(f.value))
+      throw new EmulatorApiError('InvalidFilterKey', `The value ${f.value} of filter Status is not a session status; use one of ${SESSION_STATUSES.join(', ')}.`);
+    if (f.key === 'AccessType' && f.value !== 'Standard' && f.value !== 'JustInTime')
+      throw new EmulatorApiError('InvalidFilterKey', `The value ${f.value} of filter AccessType is not valid; use Standard or JustInTime.`);
+  }
+}
 
 const GetDocumentInput = z.object({
   Name: z.string().min(1),
@@ -147,12 +176,12 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
     return inst;
   }
 
-  function sessionMatches(s: SessionSummary, f: { key: string; value: string }): boolean {
+  function sessionMatches(s: SessionSummary, f: SessionFilter): boolean {
     switch (f.key) {
       case 'InvokedAfter':
         return s.StartDate.getTime() >= Date.parse(f.value);
       case 'InvokedBefore':
-        return s.StartDate.getTime() <= Date.parse(f.value);
+        return s.StartDate.getTime() < Date.parse(f.value);
       case 'Target':
         return s.Target === f.value;
       case 'Owner':
@@ -161,7 +190,8 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
         return s.Status === f.value;
       case 'SessionId':
         return s.SessionId === f.value;
-      default:
+      case 'AccessType':
+        // The emulator has no just-in-time node access: every session is Standard.
         return f.value === 'Standard';
     }
   }
@@ -233,6 +263,7 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
         run: (input, caller) => hub().resume(parse(SessionIdInput, input).SessionId, caller.account, caller.region),
       },
       TerminateSession: {
+        resource: (input, caller) => `arn:aws:ssm:${caller.region}:${caller.account}:session/${String((input as { SessionId?: unknown } | null)?.SessionId ?? '*')}`,
         run: (input, caller) => {
           const { SessionId } = parse(SessionIdInput, input);
           hub().terminate(SessionId, caller.account, caller.region);
@@ -243,6 +274,8 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
         run: (input, caller) => {
           const req = parse(DescribeSessionsInput, input);
           const filters = req.Filters ?? [];
+          checkSessionFilters(filters);
+          const maxDuration = sessionPreferencesFor(ctx.fixture(), caller.account, caller.region).maxSessionDuration;
           const sessions = hub()
             .describe(caller.account, caller.region, req.State)
             .filter((s) => filters.every((f) => sessionMatches(s, f)));
@@ -252,6 +285,8 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
               ...s,
               StartDate: s.StartDate.getTime() / 1000,
               ...(s.EndDate ? { EndDate: s.EndDate.getTime() / 1000 } : {}),
+              AccessType: 'Standard',
+              ...(maxDuration !== undefined ? { MaxSessionDuration: String(maxDuration) } : {}),
             })),
             ...(page.nextToken ? { NextToken: page.nextToken } : {}),
           };

@@ -9,6 +9,7 @@ import { parseOpenDataChannel } from '../../main/core/ssm/payloads';
 import { planSession } from './documents';
 import type { RandomSource } from './frame-faults';
 import type { CreateSessionHub, SessionCredentials, SessionHub, SessionHubOptions, SessionSummary, StartSessionRequest } from './hub';
+import { SeededSessions } from './seeded';
 import { CLOSE_POLICY, ServiceSession, type SessionStats } from './service-session';
 import { TokenStore } from './tokens';
 
@@ -56,6 +57,11 @@ function newSessionId(owner: string): string {
   return `${who}-${randomBytes(9).toString('hex').slice(0, 17)}`;
 }
 
+/** Terminated and Failed sessions are History; every other status is Active (DescribeSessions' State). */
+function isHistory(status: SessionSummary['Status']): boolean {
+  return status === 'Terminated' || status === 'Failed';
+}
+
 function rawToText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -65,6 +71,7 @@ function rawToText(data: RawData): string {
 export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): EmulatorSessionHub {
   const sessions = new Map<string, ServiceSession>();
   const tokens = new TokenStore();
+  const seeded = new SeededSessions(options.fixture);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   function credentials(session: ServiceSession): SessionCredentials {
@@ -138,20 +145,24 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
     },
 
     terminate(sessionId: string, account: string, region: string): void {
-      // Terminating an unknown or finished session is not an error in SSM: it answers with the id.
+      // Terminating an unknown or finished session is not an error in SSM (the API reference lists
+      // no DoesNotExistException for it): it answers with the id and changes nothing.
       const session = owned(sessionId, account, region);
-      if (!session) return;
+      if (!session) {
+        seeded.terminate(sessionId, account, region);
+        return;
+      }
       session.terminate();
       tokens.revokeSession(sessionId);
     },
 
     describe(account: string, region: string, state: 'Active' | 'History'): SessionSummary[] {
-      const out: SessionSummary[] = [];
-      for (const s of sessions.values()) {
-        if (s.request.account !== account || s.request.region !== region) continue;
-        if (s.isOver === (state === 'History')) out.push(s.summary());
-      }
-      return out.sort((a, b) => b.StartDate.getTime() - a.StartDate.getTime());
+      const live: SessionSummary[] = [];
+      for (const s of sessions.values()) if (s.request.account === account && s.request.region === region) live.push(s.summary());
+      const history = state === 'History';
+      return [...seeded.describe(account, region), ...live]
+        .filter((s) => isHistory(s.Status) === history)
+        .sort((a, b) => b.StartDate.getTime() - a.StartDate.getTime());
     },
 
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {

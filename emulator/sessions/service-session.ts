@@ -155,7 +155,7 @@ export class ServiceSession {
       toAgent: new FaultyPipe(faults, (f) => this.writeToAgent(f), this.options.random),
     };
     this.client = att;
-    if (this.status === 'Connecting') this.status = 'Connected';
+    if (this.status === 'Connecting' || this.status === 'Disconnected') this.status = 'Connected';
     const dropAfter = faults().dropSocketAfterSeconds;
     if (dropAfter !== undefined) {
       att.dropTimer = setTimeout(() => this.injectDrop(att), dropAfter * 1000);
@@ -347,6 +347,9 @@ export class ServiceSession {
     att.toClient.close();
     att.toAgent.close();
     if (this.client === att) this.client = undefined;
+    // A client that went away without the session ending leaves it Disconnected (still Active,
+    // resumable), as DescribeSessions shows a dropped plugin connection.
+    if (this.status === 'Connected' && !att.finishing && !this.client) this.status = 'Disconnected';
     if (att.blocked) {
       att.blocked = false;
       this.agent.socketWritable();

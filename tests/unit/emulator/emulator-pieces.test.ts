@@ -52,6 +52,22 @@ describe('fixture validation', () => {
     expect(() => parseFixture(input)).toThrow(/region us-east-1 is not enabled for account 111122223333[\s\S]*account 999999999999 is not in accounts/);
   });
 
+  it('checks seeded sessions: dates that fit the status, known account-regions, unique ids', () => {
+    const base = {
+      sso: { startUrl: 'https://x.awsapps.com/start', region: 'eu-west-1' },
+      accounts: [{ id: '111122223333', name: 'a', roles: [{ name: 'R' }], regions: ['eu-west-1'] }],
+    };
+    const session = { id: 'demo-00000000000000001', account: '111122223333', region: 'eu-west-1', target: 'i-0123456789abcdef0', owner: { role: 'R', username: 'demo' }, startDate: '2026-12-01T08:00:00Z' };
+    const ok = parseFixture({ ...base, sessions: [{ ...session, endDate: '2026-12-01T09:00:00Z' }] });
+    expect(ok.sessions[0]).toMatchObject({ status: 'Terminated', documentName: 'SSM-SessionManagerRunShell' });
+    expect(() => parseFixture({ ...base, sessions: [session] })).toThrow('sessions.0.endDate: a Terminated session needs an endDate');
+    expect(() => parseFixture({ ...base, sessions: [{ ...session, status: 'Connected', endDate: '2026-12-01T09:00:00Z' }] })).toThrow(/sessions.0.endDate: a Connected session is still active/);
+    expect(() => parseFixture({ ...base, sessions: [{ ...session, endDate: '2026-11-01T09:00:00Z' }] })).toThrow('endDate is before startDate');
+    expect(() => parseFixture({ ...base, sessions: [{ ...session, startDate: 'yesterday', endDate: '2026-12-01T09:00:00Z' }] })).toThrow('sessions.0.startDate: an ISO-8601 timestamp');
+    const finished = { ...session, endDate: '2026-12-01T09:00:00Z' };
+    expect(() => parseFixture({ ...base, sessions: [finished, { ...finished, region: 'us-east-1' }] })).toThrow(/region us-east-1 is not enabled[\s\S]*duplicate session id demo-00000000000000001/);
+  });
+
   it('says how to fix an unreadable or non-JSON fixture file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fixture-'));
     writeFileSync(join(dir, 'bad.json'), '{ nope');
