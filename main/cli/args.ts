@@ -24,6 +24,7 @@ const LoginArgs = z
     startUrl: z.string().url('--start-url must be a URL like https://d-1234567890.awsapps.com/start').optional(),
     region: region.optional(),
     noBrowser: z.boolean().default(false),
+    keychain: z.enum(['os', 'file'], { error: '--keychain is "os" (the OS keychain) or "file" (a 0600 file in the data folder)' }).optional(),
   })
   .superRefine((a, ctx) => {
     if (a.ssoSession && a.startUrl) ctx.addIssue({ code: 'custom', message: 'give either --sso-session or --start-url, not both' });
@@ -105,7 +106,7 @@ const positional = (positionals: string[], max: number, usage: string) => {
 const SPECS: Record<CommandName, Spec> = {
   login: {
     summary: 'sign in to IAM Identity Center (AWS SSO) in the terminal',
-    usage: 'bastionless login [--sso-session NAME | --start-url URL --region R] [--no-browser]',
+    usage: 'bastionless login [--sso-session NAME | --start-url URL --region R] [--no-browser] [--keychain os|file]',
     details: `Starts the device flow: prints a code and opens the browser at the approval page
 (--no-browser: only prints the link). The sign-in is kept in the same encrypted token file as the
 app's, so the app and the command share it. With no option, the only sign-in source in
@@ -114,9 +115,12 @@ app's, so the app and the command share it. With no option, the only sign-in sou
   --sso-session NAME   an [sso-session NAME] from ~/.aws/config, or a source added in the app
   --start-url URL      an Identity Center start URL not in ~/.aws/config (added as a source)
   --region R           the Identity Center region of that start URL
-  --no-browser         do not open a browser; approve the code on another device`,
-    options: { ...help, 'sso-session': { type: 'string' }, 'start-url': { type: 'string' }, region: { type: 'string' }, 'no-browser': { type: 'boolean' } },
-    shape: (v, p) => (positional(p, 0, SPECS.login.usage), { ssoSession: v['sso-session'], startUrl: v['start-url'], region: v.region, noBrowser: v['no-browser'] }),
+  --no-browser         do not open a browser; approve the code on another device
+  --keychain os|file   where the token file's key is kept, for the app too (remembered):
+                       os = the OS keychain (default); file = a 0600 file in the data folder,
+                       for machines without one (SSH sessions, containers, WSL)`,
+    options: { ...help, 'sso-session': { type: 'string' }, 'start-url': { type: 'string' }, region: { type: 'string' }, 'no-browser': { type: 'boolean' }, keychain: { type: 'string' } },
+    shape: (v, p) => (positional(p, 0, SPECS.login.usage), { ssoSession: v['sso-session'], startUrl: v['start-url'], region: v.region, noBrowser: v['no-browser'], keychain: v.keychain }),
     schema: LoginArgs,
   },
   ls: {

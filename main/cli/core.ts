@@ -64,6 +64,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
   const preferences = new PreferencesStore(dir);
   const aws = createAwsServices({
     dataDir: dir,
+    preferences,
     appState,
     refreshEveryMs: 0,
     scanOnStart: false,

@@ -3,6 +3,7 @@ import { AppStateStore } from './app-state';
 import type { AuthService } from './aws/auth';
 import { createAwsServices, type AwsServicesOptions } from './aws/index';
 import type { InventoryService } from './aws/inventory';
+import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
 import { ShellService } from './shells/service';
@@ -24,7 +25,7 @@ export interface CoreOptions {
   /** True when AWS_ENDPOINT_URL_* point at the embedded emulator. */
   emulator: boolean;
   /** Sign-in and discovery settings (tests: a MemorySecretStore, the emulator's endpoint, private AWS files). */
-  aws?: Omit<AwsServicesOptions, 'dataDir' | 'appState'>;
+  aws?: Omit<AwsServicesOptions, 'dataDir' | 'appState' | 'preferences'>;
 }
 
 export interface CoreServices {
@@ -32,6 +33,8 @@ export interface CoreServices {
   appState: AppStateStore;
   /** Sign-in sources and their tokens. */
   auth: AuthService;
+  /** Where the sign-in key is kept (OS keychain or the 0600 key file), shown and changed in Settings. */
+  keychain: KeychainControl;
   /** Instances across sources × accounts × regions; resolve(key) gives a SessionTarget. */
   inventory: InventoryService;
   /** Credentials for a target's (source, account, role), e.g. for KMS in encrypted sessions. */
@@ -47,7 +50,7 @@ export interface CoreServices {
 export function createCoreServices(options: CoreOptions): CoreServices {
   const appState = new AppStateStore();
   const preferences = new PreferencesStore(dataDir());
-  const aws = createAwsServices({ ...options.aws, dataDir: dataDir(), appState });
+  const aws = createAwsServices({ ...options.aws, dataDir: dataDir(), appState, preferences });
   const { credentials, sessions, inventory } = aws;
   const shells = new ShellService({
     resolveTarget: (key) => inventory.resolve(key),
@@ -69,6 +72,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     options,
     appState,
     auth: aws.auth,
+    keychain: aws.keychain,
     inventory,
     credentials,
     preferences,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, IpcErrorSchema, noArg, request } from './define';
+import { KeychainChoiceSchema } from './preferences';
 
 /**
  * IPC channels and events of the auth feature. Owned by that feature; assembled in preload/contract.ts.
@@ -47,6 +48,17 @@ export const AuthSettingsSchema = z.object({
 });
 export type AuthSettings = z.infer<typeof AuthSettingsSchema>;
 
+/**
+ * Where the token file's data key is kept. 'memory' is the demo's throwaway store (not a choice).
+ * `problem` is set when that place cannot be used now (no D-Bus session, a locked keychain).
+ */
+export const KeychainStateSchema = z.object({
+  choice: z.enum(['os', 'file', 'memory']),
+  where: z.string(),
+  problem: IpcErrorSchema.optional(),
+});
+export type KeychainState = z.infer<typeof KeychainStateSchema>;
+
 const sourceId = z.string().min(1).max(200);
 
 export const authChannels = {
@@ -71,6 +83,10 @@ export const authChannels = {
   ),
   'auth.settings': request(noArg, AuthSettingsSchema),
   'auth.updateSettings': request(AuthSettingsSchema.partial().strict(), AuthSettingsSchema),
+  /** Where the sign-in key is kept, checked now (answers within the keychain timeout). */
+  'auth.keychain': request(noArg, KeychainStateSchema),
+  /** Moves the sign-in key to the OS keychain or the 0600 key file; the choice holds for the CLI too. */
+  'auth.setKeychain': request(z.object({ choice: KeychainChoiceSchema }).strict(), KeychainStateSchema),
 } as const;
 
 export const authEvents = {

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FIXTURE } from '../../emulator/demo';
 import { loadFixtureFile, startEmulator, type RunningEmulator } from '../../emulator/index';
 import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
+import { useEmulatorEnv } from '../support/emulator-app-env';
 import { startWebApp, type RunningApp } from '../support/web-app';
 
 /**
@@ -18,8 +16,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
   let emulator: RunningEmulator;
   let app: RunningApp;
   let browser: BrowserSession;
-  let home: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   beforeAll(async () => {
     if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
@@ -29,14 +26,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
       );
     }
     emulator = await startEmulator({ fixture: loadFixtureFile(DEMO_FIXTURE) });
-    home = mkdtempSync(join(tmpdir(), 'bastionless-e2e-login-'));
-    const configFile = join(home, 'aws-config');
-    writeFileSync(configFile, emulator.awsConfigSnippet(), { mode: 0o600 });
-    const env = { ...emulator.env, AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), BASTIONLESS_DATA_DIR: join(home, 'data'), HOME: home };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    restoreEnv = useEmulatorEnv(emulator).restore;
     app = await startWebApp({ emulator: true });
     browser = await launchBrowser({ width: 1360, height: 820 });
   });
@@ -44,11 +34,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await browser?.close();
     await app?.close();
     await emulator?.stop();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    if (home) rmSync(home, { recursive: true, force: true });
+    restoreEnv?.();
   });
 
   it('signs in by approving the device code on the verification page', async () => {

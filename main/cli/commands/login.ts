@@ -26,6 +26,10 @@ export async function login(ctx: CliContext, args: LoginArgs): Promise<number> {
   const core = ctx.core();
   const auth = core.aws.auth;
   await auth.init();
+  if (args.keychain) await core.aws.keychain.choose(args.keychain);
+  if ((await core.aws.keychain.choice()) === 'file') {
+    ctx.say(`Note: the sign-in key is kept in ${core.aws.keychain.where()}, not in an OS keychain (as the AWS CLI keeps its token cache). \`bastionless login --keychain os\` moves it back.`);
+  }
   const sourceId = args.startUrl ? (await auth.addSource({ startUrl: args.startUrl, region: args.region! })).id : pickSource(auth.sources(), args);
   auth.source(sourceId); // an unknown name fails here, with the hint listing what to do
 

@@ -69,6 +69,9 @@ const toError = (err: unknown) =>
 
 const isSso = (c: SourceConfig): c is SsoSourceConfig => c.kind === 'sso';
 
+/** The encrypted token file in the data folder; its data key is in the chosen secret store. */
+export const TOKEN_FILE_NAME = 'tokens.enc';
+
 export class AuthService {
   private readonly runtimes = new Map<string, SourceRuntime>();
   private readonly emitter = new EventEmitter();
@@ -83,22 +86,12 @@ export class AuthService {
 
   constructor(private readonly options: AuthServiceOptions) {
     this.clock = options.clock ?? systemClock;
-    this.vaultFile = new EncryptedJsonFile(join(options.dataDir, 'tokens.enc'), options.secrets, VaultSchema);
+    this.vaultFile = new EncryptedJsonFile(join(options.dataDir, TOKEN_FILE_NAME), options.secrets, VaultSchema);
     this.settingsPath = join(options.dataDir, 'auth-settings.json');
   }
 
-  /** Loads sources, the token file and (when present) the CLI cache. Idempotent. */
-  init(): Promise<void> {
-    return (this.ready ??= this.load());
-  }
-
-  private async load(): Promise<void> {
-    this.settingsFile = await readAuthSettings(this.settingsPath);
-    const configured = readConfiguredSources(this.options.awsFiles);
-    const added: SsoSourceConfig[] = this.settingsFile.addedSources.map((s) => ({ kind: 'sso', id: s.id, label: s.id, startUrl: s.startUrl, region: s.region, scopes: [SSO_SCOPE], origin: 'app' }));
-    for (const config of [...configured, ...added]) {
-      if (!this.runtimes.has(config.id)) this.runtimes.set(config.id, { config, state: config.kind === 'profile' ? 'signed-in' : 'signed-out' });
-    }
+  /** The token file (and the CLI cache, for sources it has no live token for) into the runtimes. */
+  private async loadVault(): Promise<void> {
     try {
       this.vault = (await this.vaultFile.read()) ?? { sources: {} };
     } catch (err) {
@@ -125,6 +118,32 @@ export class AuthService {
         rt.state = 'expired';
       }
     }
+  }
+
+  /**
+   * Reads the token file again after its data key moved (the keychain choice changed): a source
+   * that could not read it before loses that error and shows what the file holds now.
+   */
+  async reloadTokens(): Promise<void> {
+    await this.init();
+    for (const rt of this.runtimes.values()) if (rt.error?.code === 'keychain-unavailable') delete rt.error;
+    await this.loadVault();
+    this.changed();
+  }
+
+  /** Loads sources, the token file and (when present) the CLI cache. Idempotent. */
+  init(): Promise<void> {
+    return (this.ready ??= this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.settingsFile = await readAuthSettings(this.settingsPath);
+    const configured = readConfiguredSources(this.options.awsFiles);
+    const added: SsoSourceConfig[] = this.settingsFile.addedSources.map((s) => ({ kind: 'sso', id: s.id, label: s.id, startUrl: s.startUrl, region: s.region, scopes: [SSO_SCOPE], origin: 'app' }));
+    for (const config of [...configured, ...added]) {
+      if (!this.runtimes.has(config.id)) this.runtimes.set(config.id, { config, state: config.kind === 'profile' ? 'signed-in' : 'signed-out' });
+    }
+    await this.loadVault();
     this.changed();
   }
 
@@ -237,6 +256,14 @@ export class AuthService {
   async signIn(id: string, method: 'device' | 'pkce' = 'device'): Promise<SourceInfo> {
     await this.init();
     const rt = this.ssoRuntime(id);
+    try {
+      // Before any code is shown: tokens that cannot be saved would make the approval worthless.
+      await this.options.secrets.check?.();
+    } catch (err) {
+      rt.error = toError(err);
+      this.changed();
+      return this.info(rt);
+    }
     rt.abort?.abort();
     const abort = new AbortController();
     rt.abort = abort;
@@ -289,10 +316,11 @@ export class AuthService {
       tokens = await attempt();
     }
     if (signal.aborted) return;
+    // Still the current attempt while the tokens are saved: a failure to save is this attempt's error.
+    await this.storeTokens(rt, tokens, method);
     delete rt.abort;
     delete rt.pending;
     delete rt.error;
-    await this.storeTokens(rt, tokens, method);
     rt.state = 'signed-in';
     this.scheduleRefresh(rt);
     this.changed();
@@ -328,11 +356,19 @@ export class AuthService {
   }
 
   private async storeTokens(rt: SourceRuntime & { config: SsoSourceConfig }, tokens: TokenSet, method: string): Promise<void> {
-    rt.tokens = tokens;
     const entry = (this.vault.sources[rt.config.id] ??= { startUrl: rt.config.startUrl, registrations: {} });
+    const before = entry.tokens;
     entry.tokens = tokens;
     entry.registrations.last = entry.registrations[method] ?? entry.registrations.last!;
-    await this.saveVault();
+    try {
+      await this.saveVault();
+    } catch (err) {
+      // Unsaved tokens are not a sign-in: the next start (or the next command) would not have them.
+      if (before) entry.tokens = before;
+      else delete entry.tokens;
+      throw err;
+    }
+    rt.tokens = tokens;
     const reg = entry.registrations.last;
     if (this.settingsFile.settings.shareCliCache && this.options.cliCacheDir && reg) {
       await writeCliToken(this.options.cliCacheDir, rt.config.sessionName ?? rt.config.startUrl, { startUrl: rt.config.startUrl, region: rt.config.region, tokens, registration: reg });
@@ -364,7 +400,10 @@ export class AuthService {
         reg = this.vault.sources[config.id]?.registrations.last ?? this.vault.sources[config.id]?.registrations.cli;
         if (!refreshToken || !reg) throw new AppError('sign-in-required', `Your sign-in to ${config.label} expired.`, 'Sign in again.');
         const tokens = await refreshTokens(this.options.oidc(config.region), reg, refreshToken, this.clock);
-        await this.storeTokens(rt as SourceRuntime & { config: SsoSourceConfig }, tokens, 'last');
+        await this.storeTokens(rt as SourceRuntime & { config: SsoSourceConfig }, tokens, 'last').catch(() => {
+          // Renewed but not saved (saveVault logged why): this run keeps working on them.
+          rt.tokens = tokens;
+        });
         rt.state = 'signed-in';
         delete rt.error;
         this.scheduleRefresh(rt);

@@ -4,9 +4,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AppStateStore } from '../app-state';
 import { trayInstance } from '../tray-menu';
+import { chosenSecretStore } from '../store/chosen-secrets';
+import { dataKeyAccount } from '../store/encrypted-file';
+import { PreferencesStore } from '../store/preferences';
 import type { SecretStore } from '../store/secrets';
-import { KeyringSecretStore } from '../store/secrets';
-import { AuthService } from './auth';
+import { AuthService, TOKEN_FILE_NAME } from './auth';
+import { KeychainControl } from './keychain';
 import type { AwsFiles } from './aws-config';
 import { cliCacheDir } from './cli-cache';
 import type { Clock } from './clock';
@@ -23,7 +26,9 @@ import type { CredentialsForTarget } from './target';
 
 export interface AwsServicesOptions {
   dataDir: string;
-  /** Default: the OS keychain. Tests pass MemorySecretStore explicitly. */
+  /** Holds the keychain choice (OS keychain or key file); default: the data folder's. */
+  preferences?: PreferencesStore;
+  /** Default: the one the user chose (preferences.keychain). Tests and the demo pass MemorySecretStore. */
   secretStore?: SecretStore;
   /** One endpoint for every AWS service (the emulator). Default: the SDK's standard configuration (AWS_ENDPOINT_URL_*). */
   endpoint?: string;
@@ -48,6 +53,7 @@ export interface AwsServicesOptions {
 
 export interface AwsServices {
   auth: AuthService;
+  keychain: KeychainControl;
   credentialsService: CredentialsService;
   credentials: CredentialsForTarget;
   inventory: InventoryService;
@@ -58,8 +64,10 @@ export interface AwsServices {
 export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const endpointConfig = options.endpoint ? { endpoint: options.endpoint } : {};
   const oidcClients: Array<{ destroy(): void }> = [];
+  const chosen = options.secretStore ? undefined : chosenSecretStore(options.dataDir, options.preferences ?? new PreferencesStore(options.dataDir));
+  const secrets = options.secretStore ?? chosen!;
   const auth = new AuthService({
-    secrets: options.secretStore ?? new KeyringSecretStore(),
+    secrets,
     dataDir: options.dataDir,
     ...(options.awsFiles ? { awsFiles: options.awsFiles } : {}),
     ...(options.cliCacheDir === null ? {} : { cliCacheDir: options.cliCacheDir ?? cliCacheDir() }),
@@ -118,8 +126,10 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     if (options.scanOnStart !== false && auth.signedInSources().length) await inventory.scan();
   })().catch((err: unknown) => options.log?.(`start-up inventory failed: ${err instanceof Error ? err.message : String(err)}`));
 
+  const keychain = new KeychainControl(auth, secrets, chosen, [dataKeyAccount(join(options.dataDir, TOKEN_FILE_NAME))]);
   return {
     auth,
+    keychain,
     credentialsService,
     credentials,
     inventory,

@@ -27,5 +27,7 @@ export function authHandlers(host: Pick<HostContext, 'core' | 'events' | 'stream
       return auth.settings();
     },
     'auth.updateSettings': (patch) => auth.updateSettings(patch),
+    'auth.keychain': () => host.core.keychain.state(),
+    'auth.setKeychain': ({ choice }) => host.core.keychain.choose(choice),
   };
 }

@@ -13,6 +13,7 @@ import { CredentialsService } from '../../../main/core/aws/credentials';
 import { createAwsServices, type AwsServices } from '../../../main/core/aws/index';
 import { sdkOidcApi } from '../../../main/core/aws/sso';
 import { EncryptedJsonFile } from '../../../main/core/store/encrypted-file';
+import { AppError } from '../../../main/core/errors';
 import { MemorySecretStore } from '../../../main/core/store/secrets';
 
 /**
@@ -60,9 +61,9 @@ async function emulatorAndHome(autoApprove: boolean): Promise<{ emulator: Runnin
 }
 
 /** AuthService + portal credentials on their own (no inventory running in the background). */
-async function authWorld(options: { clock: TestClock; autoApprove?: boolean }) {
+async function authWorld(options: { clock: TestClock; autoApprove?: boolean; secrets?: MemorySecretStore }) {
   const { emulator, home, configFile } = await emulatorAndHome(options.autoApprove ?? true);
-  const secrets = new MemorySecretStore();
+  const secrets = options.secrets ?? new MemorySecretStore();
   const dataDir = join(home, 'data');
   const oidcApis: Array<{ destroy(): void }> = [];
   /** Grant of every CreateToken the app starts, recorded the moment it is called. */
@@ -417,5 +418,40 @@ describe('when a refresh is impossible', () => {
     expect(callCount(emulator, 'RegisterClient')).toBe(1);
     expect(okCalls(emulator, 'StartDeviceAuthorization')).toBe(2);
     expect((await credentials.listAccounts(ID)).sort(byId)).toEqual(fixtureAccounts(emulator).sort(byId));
+  });
+});
+
+/** A keychain that refuses: at the check before sign-in, or only when the tokens are saved. */
+class RefusingSecretStore extends MemorySecretStore {
+  constructor(private readonly refuse: 'check' | 'set') {
+    super();
+  }
+  private error = () => new AppError('keychain-unavailable', 'No OS keychain here (test)', 'Use the key file.');
+  async check(): Promise<void> {
+    if (this.refuse === 'check') throw this.error();
+  }
+  override async set(): Promise<void> {
+    throw this.error();
+  }
+}
+
+describe('when the sign-in cannot be kept', () => {
+  it('a keychain that fails its check: the sign-in does not start, and says why', async () => {
+    const { emulator, auth } = await authWorld({ clock: testClock(), secrets: new RefusingSecretStore('check') });
+    const info = await auth.signIn(ID, 'device');
+    expect(info.state).toBe('signed-out');
+    expect(info.pending).toBeUndefined();
+    expect(info.error).toEqual({ code: 'keychain-unavailable', message: 'No OS keychain here (test)', hint: 'Use the key file.' });
+    expect(callCount(emulator, 'StartDeviceAuthorization')).toBe(0);
+  });
+
+  it('tokens that cannot be saved end the sign-in with that error (it used to wait forever), signed out', async () => {
+    const { emulator, auth } = await authWorld({ clock: testClock(), secrets: new RefusingSecretStore('set') });
+    await auth.signIn(ID, 'device');
+    const s = await sourceWhen(auth, (x) => x.state !== 'signing-in');
+    expect(okCalls(emulator, 'CreateToken')).toBe(1);
+    expect(s.state).toBe('signed-out');
+    expect(s.error?.code).toBe('keychain-unavailable');
+    expect(s.pending).toBeUndefined();
   });
 });

@@ -39,8 +39,9 @@ export interface CliWorld {
   stop(): Promise<void>;
 }
 
-export async function startCliWorld(fixture: FixtureInput): Promise<CliWorld> {
-  const keyring: KeyringSession = await keyringSession();
+/** `keyring: false`: no D-Bus session at all, as over SSH, in a container or on WSL. */
+export async function startCliWorld(fixture: FixtureInput, options: { keyring?: boolean } = {}): Promise<CliWorld> {
+  const keyring: KeyringSession = options.keyring === false ? { env: {}, stop: async () => {} } : await keyringSession();
   const emu = await startEmulator({ fixture, autoApprove: true });
   const home = mkdtempSync(join(tmpdir(), 'bl-cli-'));
   const configFile = join(home, 'aws-config');

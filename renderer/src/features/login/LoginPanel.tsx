@@ -75,6 +75,9 @@ function SourceCard({ source, onError }: { source: SourceInfo; onError: (e: IpcE
   const signIn = () => run(api.call('auth.signIn', { sourceId: source.id }));
   const signOut = () => run(api.call('auth.signOut', { sourceId: source.id }));
   const cancel = () => run(api.call('auth.cancel', { sourceId: source.id }));
+  // No keychain on this machine: the same way out as `bastionless login --keychain file`.
+  const signInWithKeyFile = () => run(api.call('auth.setKeychain', { choice: 'file' }).then(() => api.call('auth.signIn', { sourceId: source.id })));
+  const noKeychain = source.error?.code === 'keychain-unavailable';
   return (
     <li className={`source-card state-${source.state}`} data-testid={`source-${source.id}`} aria-label={`Source ${source.label}`}>
       <div className="source-head">
@@ -94,6 +97,14 @@ function SourceCard({ source, onError }: { source: SourceInfo; onError: (e: IpcE
       </div>
       {source.pending && <PendingCode source={source} onCancel={() => void cancel()} />}
       {source.error && source.state !== 'signing-in' && <ErrorNotice error={source.error} />}
+      {noKeychain && source.state !== 'signing-in' && (
+        <div className="settings-actions">
+          <button type="button" className="button" onClick={() => void signInWithKeyFile()}>
+            Keep the key in a file and sign in
+          </button>
+          <span className="muted small">A 0600 file in the data folder, like the AWS CLI’s token cache; change it in Settings.</span>
+        </div>
+      )}
     </li>
   );
 }

@@ -2,6 +2,7 @@ import { useCall } from '../../hooks/useApi';
 import { usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { AwsSettings } from './AwsSettings';
+import { KeychainSettings } from './KeychainSettings';
 import { TerminalSettings } from '../terminals/TerminalSettings';
 import { chooseTheme, type ThemePreference } from '../../shell/theme';
 
@@ -26,6 +27,7 @@ export function SettingsView() {
         ))}
       </fieldset>
       <AwsSettings />
+      <KeychainSettings />
       <TerminalSettings />
       <fieldset className="field-group">
         <legend>About</legend>
