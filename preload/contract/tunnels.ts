@@ -31,6 +31,9 @@ export const TunnelStatusSchema = z.object({
     reconnects: z.number().int(),
   }),
   lastError: z.string().nullable(),
+  lastErrorKind: z.enum(['destination', 'session', 'open']).nullable(),
+  lastErrorAt: z.number().nullable(),
+  lastConnectedAt: z.number().nullable(),
   startedAt: z.number(),
 });
 export type TunnelStatusInfo = z.infer<typeof TunnelStatusSchema>;

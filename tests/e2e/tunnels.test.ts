@@ -76,7 +76,7 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     await row.waitFor();
     expect(await row.textContent()).toContain(`${INSTANCE}:3389`);
     await row.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => row.getByTestId('tunnel-state').textContent()).toBe('Active');
+    await expect.poll(() => row.getByTestId('tunnel-state').textContent()).toBe('Listening');
 
     // Real bytes through the tunnel the UI started.
     const status = app.host.core.tunnels.list()[0];
@@ -91,7 +91,11 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
       sock.write('rdp-bytes');
     });
     expect(reply).toBe('rdp-bytes');
-    await expect.poll(() => row.getByTestId('tunnel-stats').textContent()).toContain('1 conn.');
+    await expect.poll(() => row.getByTestId('tunnel-stats').textContent()).toContain('1 conn. total');
+    // Figures are formatted: "9 B", never a float of bytes per second.
+    const stats = (await row.getByTestId('tunnel-stats').textContent())!;
+    expect(stats).toMatch(/↑ 9 B · \d+(\.\d)? (B|KiB)\/s/);
+    expect(stats).not.toMatch(/\d\.\d{3,}/);
     expect(await row.textContent()).toContain(`127.0.0.1:${status?.localPort}`);
     await screenshot(page, 'tunnels-view-active-dark');
 
@@ -118,5 +122,45 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     expect(refused).toBe('ECONNREFUSED');
     await screenshot(page, 'tunnels-view-light');
     await page.keyboard.press('Escape');
+  });
+
+  it('says "Destination refused" when the agent cannot reach the port, never a green state beside the error', async () => {
+    const { page } = browser;
+    // Same instance, a port nothing listens on behind it (the fixture maps only 3389).
+    const saved = await page.evaluate(async () => {
+      const [first] = (await window.bastionless!.call('tunnels.profiles.list', undefined)).profiles;
+      const { id: _id, createdAt: _c, lastUsedAt: _l, ...rest } = first!;
+      return window.bastionless!.call('tunnels.profiles.save', { ...rest, name: 'closed port', kind: 'custom', remotePort: 5999, pinned: false });
+    });
+    const row = page.getByRole('listitem', { name: 'closed port' });
+    await row.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => row.getByTestId('tunnel-state').textContent()).toBe('Listening');
+    const status = app.host.core.tunnels.list().find((t) => t.id === saved.id)!;
+    await new Promise<void>((resolve) => {
+      const sock = connect(status.localPort, '127.0.0.1');
+      sock.on('error', () => resolve());
+      sock.on('close', () => resolve());
+      sock.write('hello?');
+    });
+    await expect.poll(() => row.getByTestId('tunnel-state').textContent()).toBe('Destination refused');
+    expect(await row.getByTestId('tunnel-state').getAttribute('class')).toContain('tone-bad');
+    expect(await row.getByTestId('tunnel-last-error').textContent()).toContain('The agent could not connect to the destination port');
+    expect(await row.getByTestId('tunnel-stats').textContent()).toContain('1 failed');
+    await screenshot(page, 'tunnels-destination-refused');
+
+    // Delete asks first and says that the running tunnel will be stopped; Cancel keeps everything.
+    await row.getByRole('button', { name: 'Delete closed port' }).click();
+    const confirm = row.getByRole('alertdialog', { name: 'Delete closed port?' });
+    expect(await confirm.textContent()).toContain(`Its tunnel on 127.0.0.1:${status.localPort} is running and will be stopped`);
+    await screenshot(page, 'tunnels-delete-confirm');
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(app.host.core.tunnels.list()).toHaveLength(1);
+    await row.getByRole('button', { name: 'Delete closed port' }).click();
+    // The confirming button has the focus: Enter confirms.
+    await page.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' });
+    expect(app.host.core.tunnels.list()).toHaveLength(0);
+    expect((await page.evaluate(() => window.bastionless!.call('tunnels.profiles.list', undefined))).profiles.map((p) => p.name)).toEqual(['win-jump RDP']);
   });
 });

@@ -53,8 +53,15 @@ export interface TunnelSnapshot {
   sessions: number;
   counters: TunnelCounters;
   lastError: string | null;
+  /** What lastError is about: the destination refused a connection, a session dropped, or one could not be opened. */
+  lastErrorKind: TunnelErrorKind | null;
+  lastErrorAt: number | null;
+  /** When a local connection last reached a session (the UI says "connected" only after that). */
+  lastConnectedAt: number | null;
   startedAt: number;
 }
+
+export type TunnelErrorKind = 'destination' | 'session' | 'open';
 
 interface Slot {
   session: OpenedPortSession;
@@ -79,6 +86,9 @@ export class Tunnel extends EventEmitter<Events> {
   private closedBytesDown = 0;
   private counters = { connectionsTotal: 0, connectionsFailed: 0, reconnects: 0 };
   private lastError: string | null = null;
+  private lastErrorKind: TunnelErrorKind | null = null;
+  private lastErrorAt: number | null = null;
+  private lastConnectedAt: number | null = null;
   private state: TunnelState = 'starting';
   private mode: PortMode | null = null;
   private boundPort = 0;
@@ -166,6 +176,9 @@ export class Tunnel extends EventEmitter<Events> {
         reconnects: this.counters.reconnects,
       },
       lastError: this.lastError,
+      lastErrorKind: this.lastErrorKind,
+      lastErrorAt: this.lastErrorAt,
+      lastConnectedAt: this.lastConnectedAt,
       startedAt: this.startedAt,
     };
   }
@@ -224,11 +237,12 @@ export class Tunnel extends EventEmitter<Events> {
         if (socket.destroyed || this.state === 'stopped') return;
         slot = chosen;
         chosen.active++;
+        this.lastConnectedAt = Date.now();
         chosen.session.port.handleSocket(socket);
       })
       .catch((err: unknown) => {
         this.counters.connectionsFailed++;
-        this.lastError = err instanceof Error ? err.message : String(err);
+        this.noteError('open', err);
         socket.destroy();
         this.changed();
       });
@@ -294,7 +308,7 @@ export class Tunnel extends EventEmitter<Events> {
     port.channel.on('state', (e) => {
       if (e.state === 'reconnecting' && !slot.reconnecting) {
         slot.reconnecting = true;
-        this.lastError = e.error ?? this.lastError;
+        if (e.error) this.noteError('session', e.error);
         this.changed();
       } else if (e.state === 'open' && slot.reconnecting) {
         slot.reconnecting = false;
@@ -304,7 +318,7 @@ export class Tunnel extends EventEmitter<Events> {
     });
     port.on('connectError', () => {
       this.counters.connectionsFailed++;
-      this.lastError = 'The agent could not connect to the destination port; check that the service there is running.';
+      this.noteError('destination', 'The agent could not connect to the destination port; check that the service there is running.');
       this.changed();
     });
     port.once('end', (e) => this.onSessionEnd(slot, e));
@@ -315,7 +329,7 @@ export class Tunnel extends EventEmitter<Events> {
     if (index >= 0) this.slots.splice(index, 1);
     if (this.state === 'stopped' || e.reason === 'local') return;
     this.counters.reconnects++;
-    this.lastError = e.message || `session ended (${e.reason})`;
+    this.noteError('session', e.message || `session ended (${e.reason})`);
     void slot.session.terminate();
     if (this.slots.length === 0) {
       this.state = 'reconnecting';
@@ -333,7 +347,7 @@ export class Tunnel extends EventEmitter<Events> {
       if (this.state === 'stopped' || this.slots.length > 0) return;
       this.openSlot().catch((err: unknown) => {
         this.warmFailures++;
-        this.lastError = err instanceof Error ? err.message : String(err);
+        this.noteError('open', err);
         this.changed();
         this.warmUp();
       });
@@ -351,8 +365,14 @@ export class Tunnel extends EventEmitter<Events> {
     void slot.session.terminate();
   }
 
+  private noteError(kind: TunnelErrorKind, err: unknown): void {
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.lastErrorKind = kind;
+    this.lastErrorAt = Date.now();
+  }
+
   private fail(message: string): void {
-    this.lastError = message;
+    this.noteError('open', message);
     this.state = 'failed';
     this.changed();
   }

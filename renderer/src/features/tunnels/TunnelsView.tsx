@@ -5,26 +5,14 @@ import { toIpcError, useCall, useEvent } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { onTunnelDraft, takePendingDraft } from './drafts';
 import { ProfileDialog } from './ProfileDialog';
+import { ago, formatBytes, formatRate, tunnelDisplay } from './tunnel-display';
 import './tunnels.css';
 
 const KIND_LABEL: Record<TunnelProfile['kind'], string> = { rdp: 'RDP', postgres: 'PostgreSQL', mysql: 'MySQL', custom: 'Port' };
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
-
-const STATE_LABEL: Record<TunnelStatusInfo['state'], string> = { starting: 'Starting…', listening: 'Active', reconnecting: 'Reconnecting…', failed: 'Failed', stopped: 'Stopped' };
-
 function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfile; status: TunnelStatusInfo | undefined; onEdit: () => void; onError: (e: IpcError | null) => void }) {
   const [busy, setBusy] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [notice, setNotice] = useState<{ message: string; details?: string } | null>(null);
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -37,10 +25,11 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
       setBusy(false);
     }
   };
+  const display = status ? tunnelDisplay(status) : undefined;
   const address = status ? `${status.bindAddress}:${status.localPort}` : profile.localPort ? `${profile.bindAddress}:${profile.localPort}` : `${profile.bindAddress}:auto`;
   const target = profile.target.type === 'instance' ? profile.target.instanceId : 'tag query';
   return (
-    <li className={`tunnel-row${status ? ` state-${status.state}` : ''}`} data-profile-id={profile.id} aria-label={profile.name}>
+    <li className={`tunnel-row${display ? ` tone-${display.tone}` : ''}`} data-profile-id={profile.id} aria-label={profile.name}>
       <div className="tunnel-main">
         <div className="tunnel-title">
           <span className="tunnel-kind">{KIND_LABEL[profile.kind]}</span>
@@ -50,25 +39,31 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
         <div className="tunnel-route muted">
           <span className="mono">{address}</span> → {profile.remoteHost ? `${profile.remoteHost}:${profile.remotePort} via ${target}` : `${target}:${profile.remotePort}`} · {profile.region}
         </div>
-        {status && (
+        {status && display && (
           <div className="tunnel-stats" data-testid="tunnel-stats">
-            <span className={`tunnel-state ${status.state}`} data-testid="tunnel-state">
-              {STATE_LABEL[status.state]}
+            <span className={`tunnel-state tone-${display.tone}`} data-testid="tunnel-state" data-state={display.state}>
+              {display.label}
             </span>
             <span>{status.mode === 'mux' ? `${status.sessions} session${status.sessions === 1 ? '' : 's'} (mux)` : status.mode === 'basic' ? `${status.sessions} basic session${status.sessions === 1 ? '' : 's'}` : ''}</span>
             <span>
-              {status.counters.connectionsActive} open / {status.counters.connectionsTotal} conn.
+              {status.counters.connectionsTotal} conn. total{status.counters.connectionsFailed > 0 ? `, ${status.counters.connectionsFailed} failed` : ''}
             </span>
-            <span>
-              ↑ {bytes(status.counters.bytesUp)} ({bytes(status.counters.throughputUp)}/s)
+            <span title="sent to the instance">
+              ↑ {formatBytes(status.counters.bytesUp)} · {formatRate(status.counters.throughputUp)}
             </span>
-            <span>
-              ↓ {bytes(status.counters.bytesDown)} ({bytes(status.counters.throughputDown)}/s)
+            <span title="received from the instance">
+              ↓ {formatBytes(status.counters.bytesDown)} · {formatRate(status.counters.throughputDown)}
             </span>
             {status.counters.reconnects > 0 && <span>{status.counters.reconnects} reconnects</span>}
           </div>
         )}
-        {status?.lastError && <div className="tunnel-last-error">Last error: {status.lastError}</div>}
+        {display?.error && (
+          <div className={`tunnel-last-error${display.error.current ? '' : ' recovered'}`} data-testid="tunnel-last-error">
+            {display.error.current ? '' : 'Earlier: '}
+            {display.error.message}
+            {status?.lastErrorAt ? <span className="muted"> ({ago(status.lastErrorAt, Date.now())})</span> : null}
+          </div>
+        )}
         {notice && (
           <div className="tunnel-notice" role="status">
             {notice.message}
@@ -102,10 +97,36 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
         <button type="button" className="button" disabled={busy} onClick={onEdit}>
           Edit
         </button>
-        <button type="button" className="button" aria-label={`Delete ${profile.name}`} disabled={busy} onClick={() => void run(() => api.call('tunnels.profiles.delete', { id: profile.id }))}>
+        <button type="button" className="button" aria-label={`Delete ${profile.name}`} aria-expanded={confirmingDelete} disabled={busy} onClick={() => setConfirmingDelete(true)}>
           Delete
         </button>
       </div>
+      {confirmingDelete && (
+        <div
+          className="tunnel-confirm"
+          role="alertdialog"
+          aria-label={`Delete ${profile.name}?`}
+          aria-describedby={`confirm-${profile.id}`}
+          onKeyDown={(e) => e.key === 'Escape' && setConfirmingDelete(false)}
+        >
+          <span id={`confirm-${profile.id}`}>
+            Delete the profile “{profile.name}”?{' '}
+            {status ? <strong>Its tunnel on {status.bindAddress}:{status.localPort} is running and will be stopped{status.counters.connectionsActive > 0 ? `, closing ${status.counters.connectionsActive} open connection${status.counters.connectionsActive === 1 ? '' : 's'}` : ''}.</strong> : 'This cannot be undone (Export keeps a copy).'}
+          </span>
+          <button
+            type="button"
+            className="button danger"
+            autoFocus
+            disabled={busy}
+            onClick={() => void run(() => api.call('tunnels.profiles.delete', { id: profile.id })).then(() => setConfirmingDelete(false))}
+          >
+            {status ? 'Stop and delete' : 'Delete'}
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmingDelete(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
     </li>
   );
 }
@@ -176,7 +197,7 @@ export function TunnelsView() {
       {loadError && <ErrorNotice error={loadError} onRetry={profilesCall.reload} />}
       {error && <ErrorNotice error={error} />}
       {profiles && profiles.length === 0 && (
-        <p className="muted empty-tunnels">No saved tunnels yet. Right-click an instance and choose “RDP”, “Forward port…” or “Database…”, or create one here.</p>
+        <p className="muted empty-tunnels">No saved tunnels yet. Right-click an instance and choose “Forward port…”, “PostgreSQL…”, “MySQL…” or “RDP”, or create one with New tunnel….</p>
       )}
       {profiles && profiles.length > 0 && (
         <ul className="tunnel-list" aria-label="Tunnel profiles">
