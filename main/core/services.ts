@@ -6,6 +6,7 @@ import type { InventoryService } from './aws/inventory';
 import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
+import { createSessionHistory, type SessionHistoryService } from './sessions/index';
 import { ShellService } from './shells/service';
 import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
@@ -42,6 +43,8 @@ export interface CoreServices {
   /** The user's preferences (preferences.json), shared with the CLI and every window. */
   preferences: PreferencesStore;
   sessions: SessionService;
+  /** Sessions (active and past) across every signed-in account-region; terminate any of them. */
+  sessionHistory: SessionHistoryService;
   shells: ShellService;
   tunnels: TunnelService;
   dispose(): Promise<void>;
@@ -67,6 +70,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     resolveTags: async (profile) => resolveTagTarget(profile, inventory.list(), (key) => inventory.resolve(key)),
   });
   void tunnels.init();
+  const sessionHistory = createSessionHistory(aws, () => [...shells.localSessions(), ...tunnels.localSessions()]);
   const stopFavourites = trackTrayFavourites({ preferences, appState, instances: () => inventory.list(), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,
@@ -77,6 +81,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     credentials,
     preferences,
     sessions,
+    sessionHistory,
     shells,
     tunnels,
     async dispose() {

@@ -43,6 +43,8 @@ export const ScanRowSchema = z.object({
   accountId: z.string(),
   accountName: z.string(),
   region: z.string(),
+  /** The role the account-region was scanned with (absent on "*" rows and older caches). */
+  roleName: z.string().optional(),
   state: z.enum(['pending', 'loading', 'done', 'error']),
   instances: z.number().int().min(0),
   error: IpcErrorSchema.optional(),

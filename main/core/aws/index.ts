@@ -11,6 +11,7 @@ import type { SecretStore } from '../store/secrets';
 import { AuthService, TOKEN_FILE_NAME } from './auth';
 import { KeychainControl } from './keychain';
 import type { AwsFiles } from './aws-config';
+import { createCallerArn, type CallerArn } from './caller-identity';
 import { cliCacheDir } from './cli-cache';
 import type { Clock } from './clock';
 import { CredentialsService } from './credentials';
@@ -58,6 +59,8 @@ export interface AwsServices {
   credentials: CredentialsForTarget;
   inventory: InventoryService;
   sessions: SessionService;
+  /** The ARN a scope's credentials act as (DescribeSessions' Owner). */
+  callerArn: CallerArn;
   dispose(): Promise<void>;
 }
 
@@ -102,6 +105,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   });
   const credentials = credentialsService.forTarget;
   const sessions = createSessionService({ credentials, clientConfig: endpointConfig });
+  const callerArn = createCallerArn(credentials, endpointConfig);
 
   const unsubscribe: Array<() => void> = [];
   unsubscribe.push(auth.onSignedIn(() => void inventory.scan().catch((err: unknown) => options.log?.(`inventory scan failed: ${String(err)}`))));
@@ -134,6 +138,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     credentials,
     inventory,
     sessions,
+    callerArn,
     async dispose() {
       for (const off of unsubscribe) off();
       inventory.dispose();

@@ -4,6 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { EventEmitter } from 'node:events';
 import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
+import type { SessionScope } from '../../../preload/contract/sessions';
 import { AppError } from '../errors';
 import { readInventoryCache, writeInventoryCache } from '../store/inventory-cache';
 import type { AuthService } from './auth';
@@ -77,13 +78,13 @@ const CLIENT_DEFAULTS = {
 } as const;
 const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
 
-/** What a failed call means for the person reading the row. */
-export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }): { code: string; message: string; hint?: string } {
+/** What a failed call means for the person reading the row; `needs` names the permissions the call takes. */
+export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }, needs = 'ssm:DescribeInstanceInformation and ec2:DescribeInstances'): { code: string; message: string; hint?: string } {
   if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   const name = errorName(err);
   const detail = err instanceof Error ? err.message : String(err);
   if (/AccessDenied|UnauthorizedOperation|Forbidden/i.test(name))
-    return { code: 'access-denied', message: `Access denied in ${where.region}: ${detail}`, hint: `Role ${where.roleName ?? ''} needs ssm:DescribeInstanceInformation and ec2:DescribeInstances here, or pick another role.`.replace('  ', ' ') };
+    return { code: 'access-denied', message: `Access denied in ${where.region}: ${detail}`, hint: `Role ${where.roleName ?? ''} needs ${needs} here, or pick another role.`.replace('  ', ' ') };
   if (/UnrecognizedClient|AuthFailure|InvalidClientTokenId|OptInRequired/i.test(name))
     return { code: 'region-unavailable', message: `${where.region} refused the credentials (${name}).`, hint: 'The region may not be enabled for this account; leave it out in Settings → Regions.' };
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name))
@@ -176,6 +177,10 @@ export class InventoryService {
     return [...this.instances.values()];
   }
 
+  find(key: string): InstanceSummary | undefined {
+    return this.instances.get(key);
+  }
+
   get(key: string): InstanceSummary {
     const found = this.instances.get(key);
     if (!found) {
@@ -199,6 +204,18 @@ export class InventoryService {
       platform: i.platform,
       ...(i.agentVersion ? { agentVersion: i.agentVersion } : {}),
     };
+  }
+
+  /**
+   * Every account-region the last scan (or the cache) reached, with the role it used, failed
+   * ones included: features that ask other APIs there (session history) ask the same places.
+   */
+  scopes(): SessionScope[] {
+    return [...this.rows.values()].flatMap((r) =>
+      r.region !== '*' && r.roleName && (r.state === 'done' || r.state === 'error')
+        ? [{ sourceId: r.sourceId, accountId: r.accountId, accountName: r.accountName, roleName: r.roleName, region: r.region }]
+        : [],
+    );
   }
 
   recentInstances(): InstanceSummary[] {
@@ -502,8 +519,7 @@ export class InventoryService {
    */
   private async scanRegion(scope: AccountScope, region: string, ctx: ScanContext, enabled?: Promise<readonly string[] | Error>): Promise<void> {
     const id = this.rowId(scope.source.id, scope.accountId, region);
-    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region };
-    const at = { ...base, roleName: scope.roleName };
+    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region, roleName: scope.roleName };
     this.updateRow(id, { ...base, state: 'loading' });
     const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
     // The first page is asked for before EC2: it is what the first rows wait for.
@@ -521,7 +537,7 @@ export class InventoryService {
     let ec2Instances = ctx.knownEmpty.has(id) ? undefined : askEc2();
     const infos: InstanceInformation[] = [];
     const show = (info: InstanceInformation, details: Map<string, Instance> | undefined) => {
-      const summary = summarize(info, details?.get(info.InstanceId ?? ''), at);
+      const summary = summarize(info, details?.get(info.InstanceId ?? ''), base);
       if (!summary) return;
       ctx.seenKeys.add(summary.key);
       this.upsert(summary);
@@ -563,7 +579,7 @@ export class InventoryService {
         }
       }
       ctx.failedScopes.push(`${id}/`);
-      this.updateRow(id, { ...base, state: 'error', instances: infos.length, error: explainScanError(err, { ...base, roleName: scope.roleName }) });
+      this.updateRow(id, { ...base, state: 'error', instances: infos.length, error: explainScanError(err, base) });
     }
   }
 

@@ -1,15 +1,19 @@
 import {
+  paginateDescribeSessions,
   ResumeSessionCommand,
   SSMClient,
   StartSessionCommand,
   TerminateSessionCommand,
+  type Session,
+  type SessionFilter,
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm';
 import { AppError } from '../errors';
 import type { CredentialsForTarget, SessionTarget } from './target';
 
 /**
- * StartSession / ResumeSession / TerminateSession for a target, with that target's credentials.
+ * StartSession / ResumeSession / TerminateSession for a target, and DescribeSessions for an
+ * account-region, with the credentials of its (source, account, role).
  * Endpoints come from the SDK's standard configuration (AWS_ENDPOINT_URL_SSM etc.), so the same
  * code talks to AWS or to the emulator.
  */
@@ -27,11 +31,16 @@ export interface StartedSession {
   streamUrl: string;
 }
 
+/** What a session API call needs of a target: whose credentials, and where. */
+export type SessionApiScope = Pick<SessionTarget, 'sourceId' | 'accountId' | 'roleName' | 'region'>;
+
 export interface SessionService {
   start(target: SessionTarget, options?: StartSessionOptions): Promise<StartedSession>;
   /** New token (and URL) for a session whose socket dropped; throws AppError 'session-gone' when refused. */
   resume(target: SessionTarget, sessionId: string): Promise<{ tokenValue: string; streamUrl: string }>;
-  terminate(target: SessionTarget, sessionId: string): Promise<void>;
+  terminate(scope: SessionApiScope, sessionId: string): Promise<void>;
+  /** Every page of DescribeSessions in one account-region; AWS errors are thrown as the SDK raised them. */
+  describe(scope: SessionApiScope, state: 'Active' | 'History', filters?: SessionFilter[]): Promise<Session[]>;
 }
 
 export interface SessionServiceOptions {
@@ -62,7 +71,7 @@ function explainStartError(err: unknown, target: SessionTarget): AppError {
 export function createSessionService(options: SessionServiceOptions): SessionService {
   // One client per (source, account, role, region): SDK clients hold their own credential caches.
   const clients = new Map<string, SSMClient>();
-  const clientFor = (target: SessionTarget) => {
+  const clientFor = (target: SessionApiScope) => {
     const key = `${target.sourceId}|${target.accountId}|${target.roleName}|${target.region}`;
     let client = clients.get(key);
     if (!client) {
@@ -101,8 +110,14 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         throw new AppError('session-gone', `Session ${sessionId} can no longer be resumed: ${err instanceof Error ? err.message : String(err)}`, 'Start a new session.', { cause: err });
       }
     },
-    async terminate(target, sessionId) {
-      await clientFor(target).send(new TerminateSessionCommand({ SessionId: sessionId }));
+    async terminate(scope, sessionId) {
+      await clientFor(scope).send(new TerminateSessionCommand({ SessionId: sessionId }));
+    },
+    async describe(scope, state, filters) {
+      const out: Session[] = [];
+      // 200 is DescribeSessions' largest page: a month of history in few round trips.
+      for await (const page of paginateDescribeSessions({ client: clientFor(scope), pageSize: 200 }, { State: state, ...(filters?.length ? { Filters: filters } : {}) })) out.push(...(page.Sessions ?? []));
+      return out;
     },
   };
 }

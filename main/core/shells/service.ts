@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StartSessionOptions } from '../aws/sessions';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
+import type { LocalSession } from '../sessions/history';
 import { ShellTab, type SuspendedSession, type ShellTabDeps } from './shell-tab';
 import type { StartChoices, StartPreferences, StartScope } from './start-preferences';
 import type { StoredTab, TabStore } from './tab-store';
@@ -103,6 +104,14 @@ export class ShellService {
 
   list(): ShellTabInfo[] {
     return [...this.tabs.values()].map(({ tab }) => describeTab(tab));
+  }
+
+  /** Each open tab's current session; ending one closes its tab (the normal close path). */
+  localSessions(): LocalSession[] {
+    return [...this.tabs.entries()].flatMap(([tabId, { tab }]) => {
+      const sessionId = tab.currentSessionId;
+      return sessionId ? [{ sessionId, kind: 'tab' as const, label: tab.title, close: () => this.close(tabId) }] : [];
+    });
   }
 
   /** Reopens the tabs saved by the previous run, once. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AppStateStore } from '../app-state';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
+import type { LocalSession } from '../sessions/history';
 import type { TrayActiveTunnel, TrayProfile } from '../tray-menu';
 import { connectionDetails, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform } from './launchers/index';
 import { createPortSessionOpener, type PortSessionOpenerDeps } from './port-session-opener';
@@ -123,6 +124,13 @@ export class TunnelService extends EventEmitter<Events> {
 
   list(): TunnelStatus[] {
     return [...this.running.values()].map(({ tunnel, profile }) => this.status(tunnel, profile));
+  }
+
+  /** Each session a running tunnel holds; ending one stops its tunnel (the normal close path). */
+  localSessions(): LocalSession[] {
+    return [...this.running.entries()].flatMap(([id, { tunnel, profile }]) =>
+      tunnel.sessionIds().map((sessionId) => ({ sessionId, kind: 'tunnel' as const, label: profile.name, close: async () => void (await this.stop(id)) })),
+    );
   }
 
   start(profileId: string): Promise<TunnelStatus> {

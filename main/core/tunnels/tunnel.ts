@@ -269,6 +269,11 @@ export class Tunnel extends EventEmitter<Events> {
     }
   }
 
+  /** The Session Manager sessions the tunnel holds now (one, or a pool's). */
+  sessionIds(): string[] {
+    return this.slots.map((s) => s.session.sessionId);
+  }
+
   private leastLoaded(slots: Slot[]): Slot | undefined {
     let best: Slot | undefined;
     for (const s of slots) if (!s.reconnecting && (!best || s.active < best.active)) best = s;
