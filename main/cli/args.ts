@@ -60,6 +60,12 @@ const AliasArgs = z.discriminatedUnion('action', [
   z.object({ action: z.literal('set'), name: aliasName, target }),
   z.object({ action: z.literal('rm'), name: aliasName }),
 ]);
+const SessionsArgs = z
+  .object({ active: z.boolean().default(false), history: z.boolean().default(false), target: target.optional(), mine: z.boolean().default(false), json: z.boolean().default(false) })
+  .refine((a) => !(a.active && a.history), '--active and --history exclude each other; give neither for both');
+const TerminateArgs = z.object({
+  sessionId: z.string({ error: 'SESSION_ID is missing' }).regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'SESSION_ID is a Session Manager session id such as alice@example.com-0123456789abcdef0 (see `bastionless sessions`)'),
+});
 
 export type LoginArgs = z.infer<typeof LoginArgs>;
 export type LsArgs = z.infer<typeof LsArgs>;
@@ -69,6 +75,8 @@ export type SshProxyArgs = z.infer<typeof SshProxyArgs>;
 export type SshConfigArgs = z.infer<typeof SshConfigArgs>;
 export type TunnelsArgs = z.infer<typeof TunnelsArgs>;
 export type AliasArgs = z.infer<typeof AliasArgs>;
+export type SessionsArgs = z.infer<typeof SessionsArgs>;
+export type TerminateArgs = z.infer<typeof TerminateArgs>;
 
 export type ParsedCommand =
   | { command: 'login'; args: LoginArgs }
@@ -78,7 +86,9 @@ export type ParsedCommand =
   | { command: 'ssh-proxy'; args: SshProxyArgs }
   | { command: 'ssh-config'; args: SshConfigArgs }
   | { command: 'tunnels'; args: TunnelsArgs }
-  | { command: 'alias'; args: AliasArgs };
+  | { command: 'alias'; args: AliasArgs }
+  | { command: 'sessions'; args: SessionsArgs }
+  | { command: 'terminate'; args: TerminateArgs };
 
 export type CommandName = ParsedCommand['command'];
 export type ParseResult = ParsedCommand | { command: 'help'; text: string } | { command: 'version' };
@@ -245,6 +255,40 @@ ${TARGET_HELP}`,
       throw new UsageError(`unknown alias action "${action}"`, `Usage: ${SPECS.alias.usage}`);
     },
     schema: AliasArgs,
+  },
+  sessions: {
+    summary: 'Session Manager sessions, open and past, across accounts and regions',
+    usage: 'bastionless sessions [--active|--history] [--target TARGET] [--mine] [--json]',
+    details: `Asks DescribeSessions in every signed-in account and region (those \`ls\` scans) and prints
+one line per session, newest first: id, status, target, account, region, owner, start and end
+(UTC). History covers the last 30 days, as Session Manager keeps it. An account-region that fails
+is reported on stderr, one line each; the others are still listed (exit 0).
+
+  --active          only open sessions (Connected, Disconnected…)
+  --history         only ended sessions (Terminated, Failed)
+  --target TARGET   only sessions on this instance (TARGET as for \`shell\`)
+  --mine            only sessions you started (same identity as the role you are signed in with)
+  --json            {"sessions": [...], "scopes": [...]} on stdout: the sessions and how each
+                    account-region answered`,
+    options: { ...help, active: { type: 'boolean' }, history: { type: 'boolean' }, target: { type: 'string' }, mine: { type: 'boolean' }, json: { type: 'boolean' } },
+    shape: (v, p) => (positional(p, 0, SPECS.sessions.usage), { active: v.active, history: v.history, target: v.target, mine: v.mine, json: v.json }),
+    schema: SessionsArgs,
+  },
+  terminate: {
+    summary: 'end a Session Manager session (TerminateSession)',
+    usage: 'bastionless terminate SESSION_ID',
+    details: `Finds the session in the signed-in accounts and regions and ends it with TerminateSession, as
+the role that account-region is scanned with. The person connected to it sees the session end.
+A session that already ended is reported and left alone (exit 0). When the role may not
+terminate it, AWS's refusal is printed (exit 1).
+
+SESSION_ID is an id from \`bastionless sessions\`.`,
+    options: { ...help },
+    shape: (_v, p) => {
+      positional(p, 1, SPECS.terminate.usage);
+      return { sessionId: p[0] };
+    },
+    schema: TerminateArgs,
   },
 };
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { AppStateStore } from '../core/app-state';
 import { createAwsServices, type AwsServices } from '../core/aws/index';
 import type { SessionTarget } from '../core/aws/target';
+import { createSessionHistory, type SessionHistoryService } from '../core/sessions/index';
 import { generateSessionDataKey, type GenerateDataKeyFn } from '../core/ssm/index';
 import { dataDir } from '../core/store/paths';
 import { PreferencesStore } from '../core/store/preferences';
@@ -34,6 +35,8 @@ export interface CliCore {
   portSessions: PortSessionOpenerDeps;
   dataKeyFor(target: SessionTarget): GenerateDataKeyFn;
   tunnels(): TunnelService;
+  /** DescribeSessions / TerminateSession across the inventory's account-regions. */
+  sessionHistory(): SessionHistoryService;
   dispose(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
       generateSessionDataKey({ ...req, clientConfig: { ...req.clientConfig, region: target.region, credentials: aws.credentials(target) } });
   const portSessions: PortSessionOpenerDeps = { sessions: aws.sessions, allowInsecure, generateDataKey: dataKeyFor };
   let tunnels: TunnelService | undefined;
+  let sessionHistory: SessionHistoryService | undefined;
   return {
     aws,
     dataDir: dir,
@@ -95,6 +99,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
           return resolveTagTarget(profile, aws.inventory.list(), (key) => aws.inventory.resolve(key));
         },
       })),
+    sessionHistory: () => (sessionHistory ??= createSessionHistory(aws)),
     async dispose() {
       await tunnels?.dispose();
       await aws.dispose();

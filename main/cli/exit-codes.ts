@@ -12,7 +12,7 @@ export const ExitCode = {
   usage: 2,
   /** Not signed in (or the sign-in expired, or the keychain holding it is locked). */
   signIn: 3,
-  /** TARGET matched no instance, or several. */
+  /** TARGET matched no instance, or several; SESSION_ID matched no session, or several. */
   target: 4,
   /** Ctrl-C (SIGINT) while waiting, as shells report 128 + 2. */
   interrupted: 130,
@@ -23,7 +23,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   1    runtime failure (network, AWS refused, session lost)
   2    usage error (unknown command or option, bad value)
   3    not signed in, or the sign-in expired: run \`bastionless login\`
-  4    TARGET not found, or ambiguous (the candidates are listed)
+  4    TARGET or SESSION_ID not found, or ambiguous (the candidates are listed)
   130  interrupted (Ctrl-C) before the command finished
   shell: once the session runs, the remote shell's exit code`;
 
@@ -35,7 +35,7 @@ export class UsageError extends AppError {
 }
 
 const SIGN_IN_CODES = new Set(['sign-in-required', 'not-signed-in', 'keychain-unavailable']);
-const TARGET_CODES = new Set(['target-not-found', 'target-ambiguous', 'unknown-instance', 'target-unresolved', 'profile-not-found']);
+const TARGET_CODES = new Set(['target-not-found', 'target-ambiguous', 'unknown-instance', 'target-unresolved', 'profile-not-found', 'session-not-found', 'session-ambiguous']);
 
 export function exitCodeFor(err: unknown): number {
   if (!isAppError(err)) return ExitCode.failure;

@@ -38,6 +38,10 @@ async function dispatch(ctx: CliContext, parsed: ParsedCommand): Promise<number>
       return (await import('./commands/tunnels')).tunnels(ctx, parsed.args);
     case 'alias':
       return (await import('./commands/alias')).alias(ctx, parsed.args);
+    case 'sessions':
+      return (await import('./commands/sessions')).sessions(ctx, parsed.args);
+    case 'terminate':
+      return (await import('./commands/sessions')).terminate(ctx, parsed.args);
   }
 }
 

@@ -67,6 +67,8 @@ export const SessionQuerySchema = z
     target: z.string().regex(/^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/, 'an instance id such as i-0123456789abcdef0').optional(),
     /** Only sessions the signed-in identity started. */
     mine: z.boolean().default(false),
+    /** Only this session (to find which account-region it lives in). */
+    sessionId: z.string().regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'a session id such as alice@example.com-0123456789abcdef0').optional(),
   })
   .strict();
 export type SessionQuery = z.input<typeof SessionQuerySchema>;

@@ -4,6 +4,7 @@ import type { LsArgs } from '../args';
 import type { CliContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { cachedInstances, freshInstances, requireSignedIn } from '../instances';
+import { formatColumns } from '../table';
 
 /**
  * `bastionless ls`: the app's inventory (same scan, same cache) as a table or JSON. Failed
@@ -25,13 +26,13 @@ export function selectInstances(instances: readonly InstanceSummary[], args: Pic
 }
 
 export function formatTable(instances: readonly InstanceSummary[]): string {
-  const rows = instances.map((i) => [i.accountName, i.region, i.name ?? '-', i.instanceId, i.platform, i.pingStatus === 'Online' ? (i.state ?? 'online') : i.pingStatus, i.privateIp ?? '-']);
-  const widths = COLUMNS.map((c, n) => Math.max(c.length, ...rows.map((r) => r[n]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, n) => (n === cells.length - 1 ? c : c.padEnd(widths[n]!))).join('  ');
-  return [line(COLUMNS), ...rows.map(line)].join('\n');
+  return formatColumns(
+    COLUMNS,
+    instances.map((i) => [i.accountName, i.region, i.name ?? '-', i.instanceId, i.platform, i.pingStatus === 'Online' ? (i.state ?? 'online') : i.pingStatus, i.privateIp ?? '-']),
+  );
 }
 
-export function describeScanError(row: ScanRow): string {
+export function describeScanError(row: Pick<ScanRow, 'accountName' | 'accountId' | 'region' | 'error'>): string {
   const where = row.region === '*' ? `${row.accountName} (${row.accountId})` : `${row.accountName} (${row.accountId}) ${row.region}`;
   return `error: ${where}: ${row.error?.message ?? 'scan failed'}${row.error?.hint ? ` — ${row.error.hint}` : ''}`;
 }

@@ -63,7 +63,7 @@ export class SessionHistoryService {
    */
   async list(query: SessionQuery = {}, onScope?: (result: SessionScopeResult, sessions: SessionRecord[]) => void): Promise<SessionListing> {
     const parsed = SessionQuerySchema.safeParse(query);
-    if (!parsed.success) throw new AppError('bad-query', `Invalid session query: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`, 'Pass state active|history|all, an instance id as target, and mine true or false.');
+    if (!parsed.success) throw new AppError('bad-query', `Invalid session query: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`, 'Pass state active|history|all, an instance id as target, a session id, and mine true or false.');
     const q = parsed.data;
     const states: Array<'Active' | 'History'> = q.state === 'active' ? ['Active'] : q.state === 'history' ? ['History'] : ['Active', 'History'];
     const limiter = createLimiter(this.options.concurrency ?? 16);
@@ -77,7 +77,11 @@ export class SessionHistoryService {
           let found: SessionRecord[] = [];
           try {
             const arn = await this.options.callerArn(scope);
-            const filters = [...(q.target ? [{ key: 'Target' as const, value: q.target }] : []), ...(q.mine ? [{ key: 'Owner' as const, value: arn }] : [])];
+            const filters = [
+              ...(q.target ? [{ key: 'Target' as const, value: q.target }] : []),
+              ...(q.mine ? [{ key: 'Owner' as const, value: arn }] : []),
+              ...(q.sessionId ? [{ key: 'SessionId' as const, value: q.sessionId }] : []),
+            ];
             const pages = await Promise.all(states.map(async (state) => ({ state, list: await this.options.api.describe(scope, state, filters) })));
             found = pages.flatMap(({ state, list }) => list.flatMap((s) => this.record(scope, state, s, arn, local)));
             result = { scope, state: 'done', sessions: found.length };

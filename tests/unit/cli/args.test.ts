@@ -32,6 +32,9 @@ describe('bastionless argument parsing', () => {
     });
     expect(parseCommandLine(['tunnels'])).toEqual({ command: 'tunnels', args: { action: 'list', json: false } });
     expect(parseCommandLine(['tunnels', 'start', 'Prod DB'])).toEqual({ command: 'tunnels', args: { action: 'start', name: 'Prod DB' } });
+    expect(parseCommandLine(['sessions'])).toEqual({ command: 'sessions', args: { active: false, history: false, mine: false, json: false } });
+    expect(parseCommandLine(['sessions', '--active', '--mine', '--target', 'web-1', '--json'])).toEqual({ command: 'sessions', args: { active: true, history: false, target: 'web-1', mine: true, json: true } });
+    expect(parseCommandLine(['terminate', 'alice@example.com-0123456789abcdef0'])).toEqual({ command: 'terminate', args: { sessionId: 'alice@example.com-0123456789abcdef0' } });
     expect(parseCommandLine(['alias', 'set', 'db', 'prod/eu-west-1/db-1'])).toEqual({ command: 'alias', args: { action: 'set', name: 'db', target: 'prod/eu-west-1/db-1' } });
   });
 
@@ -41,7 +44,7 @@ describe('bastionless argument parsing', () => {
       expect(parsed.command).toBe('help');
       if (parsed.command !== 'help') continue;
       expect(parsed.text).toContain(`Usage: bastionless ${command}`);
-      expect(parsed.text).toContain('4    TARGET not found, or ambiguous');
+      expect(parsed.text).toContain('4    TARGET or SESSION_ID not found, or ambiguous');
     }
     const main = parseCommandLine([]);
     expect(main.command === 'help' && COMMANDS.every((c) => main.text.includes(`  ${c} `))).toBe(true);
@@ -61,5 +64,9 @@ describe('bastionless argument parsing', () => {
     expect(usageError(['login', '--sso-session', 'a', '--start-url', 'https://x/start', '--region', 'eu-west-1'])).toContain('not both');
     expect(usageError(['tunnels', 'start'])).toContain('needs a profile NAME');
     expect(usageError(['alias', 'set', 'bad name!', 'x'])).toContain('an alias is');
+    expect(usageError(['sessions', '--active', '--history'])).toContain('exclude each other');
+    expect(usageError(['sessions', 'extra'])).toContain('unexpected argument "extra"');
+    expect(usageError(['terminate'])).toContain('SESSION_ID is missing');
+    expect(usageError(['terminate', 'a', 'b'])).toContain('unexpected argument "b"');
   });
 });
