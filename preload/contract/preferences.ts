@@ -45,6 +45,10 @@ export type KeychainChoice = z.infer<typeof KeychainChoiceSchema>;
 
 const instanceKey = z.string().min(1).max(500);
 
+/** A colour an account's tabs and rows carry; 'none' turns off the default red of a "prod" account. */
+export const AccountColourSchema = z.enum(['none', 'red', 'orange', 'yellow', 'green', 'blue', 'purple']);
+export type AccountColour = z.infer<typeof AccountColourSchema>;
+
 /** One schema per preference, without defaults (a patch names only what it changes). */
 export const preferenceShape = {
   theme: ThemePreferenceSchema,
@@ -54,6 +58,8 @@ export const preferenceShape = {
   favourites: z.array(instanceKey).max(10_000),
   terminal: TerminalPreferencesSchema,
   keychain: KeychainChoiceSchema,
+  /** Colours the user gave accounts (12-digit id → colour). */
+  accountColours: z.record(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'), AccountColourSchema),
 };
 
 export const PreferencesSchema = z.object(preferenceShape).strict();
@@ -65,6 +71,7 @@ export const PREFERENCE_DEFAULTS: Preferences = {
   favourites: [],
   terminal: { fontSize: 14, copyOnSelect: false, macOptionIsMeta: true, renderer: 'auto' },
   keychain: 'os',
+  accountColours: {},
 };
 
 /** What the renderer may change directly; the keychain moves a secret, so it has its own channel. */

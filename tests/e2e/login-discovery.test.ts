@@ -79,7 +79,20 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     // Every row names a real fixture instance.
     const names = await page.getByTestId('instance-row').locator('.instance-name').allTextContents();
     expect(names.sort()).toEqual(visible.map((i) => i.name!).sort());
+    // The account named "prod" is red by default; the others carry no colour until given one.
+    const row = (name: string) => page.getByTestId('instance-row').filter({ hasText: name });
+    expect(await row('prod-web-1').getAttribute('data-colour')).toBe('red');
+    expect(await row('sandbox-dev-box').getAttribute('data-colour')).toBeNull();
     await screenshot(page, 'explorer-dark');
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const sandbox = page.getByRole('combobox', { name: 'Colour of sandbox (345678901234)' });
+    expect(await page.getByRole('combobox', { name: 'Colour of prod (210987654321)' }).inputValue()).toBe('red');
+    await sandbox.selectOption('green');
+    await page.getByText('Account colours', { exact: true }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-account-colours');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Instances' }).click();
+    await expect.poll(() => row('sandbox-dev-box').getAttribute('data-colour')).toBe('green');
   });
 
   it('narrows with search and moves through results from the keyboard', async () => {

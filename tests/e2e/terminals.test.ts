@@ -71,7 +71,8 @@ describe('tabbed shells in Chromium against the emulator', () => {
     // Headless Chromium's WebGL2 is a software rasteriser, which 'auto' passes over; ask for WebGL.
     await env.host.core.preferences.update({ terminal: { ...PREFERENCE_DEFAULTS.terminal, renderer: 'webgl' } });
     const tabId = await openShell(page, 'web-1');
-    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1');
+    // The tab says where the instance lives (no inventory here, so the account shows as its id).
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1 · 123456789012/eu-west-1');
     expect(await run(page, 'echo $((6*7))', (out) => out[0] === '42')).toContain('42');
     expect(await screen(page)).not.toContain('trap');
     await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('Connected');
@@ -222,6 +223,34 @@ describe('tabbed shells in Chromium against the emulator', () => {
     await page.evaluate(() => {
       document.documentElement.dataset.theme = 'dark';
     });
+  });
+
+  it('numbers a second tab on the same instance, moves along the tabs with the arrow keys, and colours an account', async () => {
+    const { page } = browser;
+    const again = await openShell(page, 'web-2');
+    const labels = () => page.getByRole('tab').allTextContents();
+    expect(await labels()).toEqual(['web-1 · 123456789012/eu-west-1', 'web-2 · 123456789012/eu-west-1', 'db-1 · 123456789012/eu-west-1', 'web-2 · 123456789012/eu-west-1 (2)']);
+
+    await page.getByRole('tab', { selected: true }).focus();
+    await page.keyboard.press('ArrowRight'); // wraps to the first tab
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1 · 123456789012/eu-west-1');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('web-1 · 123456789012/eu-west-1');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('db-1 · 123456789012/eu-west-1');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('web-1 · 123456789012/eu-west-1');
+
+    // A colour chosen for the account (Settings → Account colours) marks every one of its tabs.
+    expect(await page.locator('.tab[data-colour]').count()).toBe(0);
+    await env.host.core.preferences.update({ accountColours: { '123456789012': 'orange' } });
+    await expect.poll(() => page.locator('.tab[data-colour="orange"]').count()).toBe(4);
+    await screenshot(page, 'terminal-tabs-numbered-coloured');
+    await env.host.core.preferences.update({ accountColours: {} });
+
+    await page.getByRole('button', { name: 'Close web-2 · 123456789012/eu-west-1 (2)' }).click();
+    await expect.poll(async () => (await tabs(page)).map((t) => t.tabId)).not.toContain(again);
+    await page.getByRole('tab', { name: 'web-1' }).click();
   });
 
   it('`exit 3` shows "exited with code 3"; closing a tab terminates its session', async () => {

@@ -72,9 +72,9 @@ describe('preferences store', () => {
     expect((await new PreferencesStore(newer).load()).problem?.code).toBe('preferences-newer');
 
     const dir = fresh();
-    writeFileSync(fileOf(dir), JSON.stringify({ version: 1, preferences: { accountColours: { prod: 'red' } } }));
+    writeFileSync(fileOf(dir), JSON.stringify({ version: 1, preferences: { sessionHistoryDays: { kept: 30 } } }));
     await new PreferencesStore(dir).update({ theme: 'dark' });
-    expect(onDisk(dir).preferences).toEqual({ accountColours: { prod: 'red' }, theme: 'dark' });
+    expect(onDisk(dir).preferences).toEqual({ sessionHistoryDays: { kept: 30 }, theme: 'dark' });
   });
 
   it('tells listeners about changes, including those another process wrote (reload)', async () => {

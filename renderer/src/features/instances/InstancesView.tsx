@@ -12,6 +12,7 @@ import { toIpcError } from '../../ipc-error';
 import { LoginPanel } from '../login/LoginPanel';
 import { useSources } from '../login/useSources';
 import { openShell, selectInstance } from '../terminals/terminal-store';
+import { accountColour } from '../accounts/account-colour';
 import { buildItems, haystack, type Filters, type GroupBy, type ListItem } from './model';
 import { useInventory } from './useInventory';
 
@@ -106,9 +107,9 @@ function GroupRow({ item }: { item: Extract<ListItem, { kind: 'group' }> }) {
   );
 }
 
-function InstanceRow({ instance, selected, favourite, onSelect, onOpen, onMenu }: { instance: InstanceSummary; selected: boolean; favourite: boolean; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
+function InstanceRow({ instance, selected, favourite, colour, onSelect, onOpen, onMenu }: { instance: InstanceSummary; selected: boolean; favourite: boolean; colour: string | undefined; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
   return (
-    <div className={`instance-row${selected ? ' selected' : ''}`} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
+    <div className={`instance-row${selected ? ' selected' : ''}`} data-colour={colour} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
       <span className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
       <span className="instance-name">
         {favourite && <span aria-label="favourite">★ </span>}
@@ -265,7 +266,7 @@ export function InstancesView() {
                   {item.kind === 'group' ? (
                     <GroupRow item={item} />
                   ) : (
-                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
+                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} colour={accountColour(item.instance.accountId, item.instance.accountName, stored.accountColours)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
                   )}
                 </div>
               );

@@ -3,6 +3,7 @@ import { usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { AwsSettings } from './AwsSettings';
 import { KeychainSettings } from './KeychainSettings';
+import { AccountColours } from './AccountColours';
 import { TerminalSettings } from '../terminals/TerminalSettings';
 import { chooseTheme, type ThemePreference } from '../../shell/theme';
 
@@ -29,6 +30,7 @@ export function SettingsView() {
       <AwsSettings />
       <KeychainSettings />
       <TerminalSettings />
+      <AccountColours />
       <fieldset className="field-group">
         <legend>About</legend>
         {info.error && <ErrorNotice error={info.error} onRetry={info.reload} />}

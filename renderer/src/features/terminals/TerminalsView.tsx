@@ -1,6 +1,6 @@
 import '@xterm/xterm/css/xterm.css';
 import './terminals.css';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { ShellStatusInfo } from '../../../../preload/contract';
 import {
   activate,
@@ -13,6 +13,10 @@ import {
   terminals,
   type TabState,
 } from './terminal-store';
+import { accountColour } from '../accounts/account-colour';
+import { useAccountNames } from '../accounts/useAccountNames';
+import { usePreferences } from '../../preferences';
+import { tabLabels } from './tab-labels';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -94,6 +98,22 @@ export function TerminalsView() {
   const active = tabs.find((t) => t.tabId === activeId);
   const area = useRef<HTMLDivElement>(null);
   const [finding, setFinding] = useState(false);
+  const accountNames = useAccountNames();
+  const colours = usePreferences().preferences.accountColours;
+  const labels = useMemo(() => tabLabels(tabs, (id) => accountNames.get(id)), [tabs, accountNames]);
+  const tabStrip = useRef<HTMLDivElement>(null);
+  /** Set while arrow keys move along the tabs: the newly shown terminal must not take the focus. */
+  const browsingTabs = useRef(false);
+  /** Arrow keys move along the tab strip (and show that tab), as in any tablist. */
+  const onTabKey = (event: ReactKeyboardEvent, index: number) => {
+    const last = tabs.length - 1;
+    const to = event.key === 'ArrowRight' ? (index === last ? 0 : index + 1) : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1) : event.key === 'Home' ? 0 : event.key === 'End' ? last : -1;
+    if (to < 0) return;
+    event.preventDefault();
+    browsingTabs.current = true;
+    activate(tabs[to]!.tabId);
+    tabStrip.current?.querySelectorAll<HTMLElement>('[role="tab"]')[to]?.focus();
+  };
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => handleShortcut(event, () => setFinding(true));
@@ -112,7 +132,9 @@ export function TerminalsView() {
   useEffect(() => {
     const container = area.current;
     if (!container || !active) return;
-    active.session.show(container);
+    active.session.show(container, !browsingTabs.current);
+    browsingTabs.current = false;
+    tabStrip.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     return () => active.session.hide();
   }, [active]);
 
@@ -129,29 +151,36 @@ export function TerminalsView() {
   const modKey = isMac ? '⌘' : 'Ctrl+Shift+';
   return (
     <section className="terminals" aria-label="Terminals">
-      <div className="tab-bar" role="tablist" aria-label="Shells">
-        {tabs.map((tab) => (
-          <div key={tab.tabId} className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state}>
-            <button
-              type="button"
-              role="tab"
-              className="tab-title"
-              aria-selected={tab.tabId === activeId}
-              title={`${tab.title} — ${statusText(tab.status)}`}
-              onClick={() => {
-                activate(tab.tabId);
-                // Clicking the tab already shown puts the keyboard back in its terminal too.
-                tab.session.term.focus();
-              }}
-            >
-              <span className={`dot state-${tab.status.state}`} aria-hidden="true" />
-              {tab.title}
-            </button>
-            <button type="button" className="tab-close" aria-label={`Close ${tab.title}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
-              ×
-            </button>
-          </div>
-        ))}
+      <div className="tab-bar" role="tablist" aria-label="Shells" ref={tabStrip}>
+        {tabs.map((tab, index) => {
+          const label = labels.get(tab.tabId)?.label ?? tab.title;
+          const accountId = labels.get(tab.tabId)?.accountId ?? '';
+          const colour = accountColour(accountId, accountNames.get(accountId), colours);
+          return (
+            <div key={tab.tabId} className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state} data-colour={colour}>
+              <button
+                type="button"
+                role="tab"
+                className="tab-title"
+                aria-selected={tab.tabId === activeId}
+                tabIndex={tab.tabId === activeId ? 0 : -1}
+                title={`${label} — ${statusText(tab.status)}`}
+                onKeyDown={(e) => onTabKey(e, index)}
+                onClick={() => {
+                  activate(tab.tabId);
+                  // Clicking the tab already shown puts the keyboard back in its terminal too.
+                  tab.session.term.focus();
+                }}
+              >
+                <span className={`dot state-${tab.status.state}`} aria-hidden="true" />
+                <span className="tab-label">{label}</span>
+              </button>
+              <button type="button" className="tab-close" tabIndex={-1} aria-label={`Close ${label}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
+                ×
+              </button>
+            </div>
+          );
+        })}
       </div>
       {finding && active && <FindBar tab={active} onClose={() => (setFinding(false), active.session.term.focus())} />}
       <div className="terminal-area" ref={area} />

@@ -98,14 +98,14 @@ export class TerminalSession {
     return this.webgl ? 'webgl' : 'dom';
   }
 
-  /** The tab became visible in `container`. */
-  show(container: HTMLElement): void {
+  /** The tab became visible in `container`; it takes the keyboard unless the user is moving along the tab strip. */
+  show(container: HTMLElement, focus = true): void {
     if (this.host.parentElement !== container) container.appendChild(this.host);
     this.enableWebgl();
     this.resizeObserver = new ResizeObserver(() => this.refit());
     this.resizeObserver.observe(container);
     this.refit();
-    this.term.focus();
+    if (focus) this.term.focus();
   }
 
   /** The tab was hidden: give its WebGL context back. */
