@@ -3,6 +3,7 @@ import { appChannels, appEvents } from './contract/app';
 import { authChannels, authEvents } from './contract/auth';
 import { inventoryChannels, inventoryEvents } from './contract/inventory';
 import { preferencesChannels, preferencesEvents } from './contract/preferences';
+import { sessionsChannels, sessionsEvents } from './contract/sessions';
 import { shellsChannels, shellsEvents } from './contract/shells';
 import { tunnelsChannels, tunnelsEvents } from './contract/tunnels';
 import type { EventDef, IpcError, RequestDef } from './contract/define';
@@ -17,6 +18,7 @@ export const channels = {
   ...authChannels,
   ...inventoryChannels,
   ...preferencesChannels,
+  ...sessionsChannels,
   ...shellsChannels,
   ...tunnelsChannels,
 } as const;
@@ -26,6 +28,7 @@ export const events = {
   ...authEvents,
   ...inventoryEvents,
   ...preferencesEvents,
+  ...sessionsEvents,
   ...shellsEvents,
   ...tunnelsEvents,
 } as const;
@@ -45,6 +48,7 @@ export * from './contract/app';
 export * from './contract/auth';
 export * from './contract/inventory';
 export * from './contract/preferences';
+export * from './contract/sessions';
 export * from './contract/shells';
 export * from './contract/tunnels';
 

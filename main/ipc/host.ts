@@ -9,6 +9,7 @@ import { authHandlers } from './handlers/auth';
 import { inventoryHandlers } from './handlers/inventory';
 import { preferencesHandlers } from './handlers/preferences';
 import { shellsHandlers } from './handlers/shells';
+import { sessionsHandlers } from './handlers/sessions';
 import { tunnelsHandlers } from './handlers/tunnels';
 import { StreamRegistry } from './streams';
 
@@ -98,6 +99,7 @@ export function createHostContext(options: HostOptions): HostContext {
     ...authHandlers({ core, events, streams }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
+    ...sessionsHandlers({ core, events }),
     ...shellsHandlers({ core, events, streams }),
     ...tunnelsHandlers({ core, events, streams }),
   };

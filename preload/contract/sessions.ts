@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IpcErrorSchema } from './define';
+import { event, IpcErrorSchema, request } from './define';
 
 /**
  * Session history across every signed-in account-region (DescribeSessions, merged), and
@@ -72,3 +72,17 @@ export const SessionQuerySchema = z
   })
   .strict();
 export type SessionQuery = z.input<typeof SessionQuerySchema>;
+
+export const sessionsChannels = {
+  /**
+   * Lists sessions everywhere; each account-region's answer also arrives as a sessions.scope event
+   * tagged with `requestId`, so a view can show them as they come (as the inventory streams).
+   */
+  'sessions.list': request(z.object({ requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).strict(), SessionListingSchema),
+  /** Ends a session of the last listing: this app's own tabs and tunnels close, others get TerminateSession. */
+  'sessions.terminate': request(z.object({ key: z.string().min(1).max(700) }).strict(), z.object({ sessionId: z.string(), closedLocally: z.boolean() })),
+} as const;
+
+export const sessionsEvents = {
+  'sessions.scope': event(z.object({ requestId: z.string(), result: SessionScopeResultSchema, sessions: z.array(SessionRecordSchema) })),
+} as const;

@@ -80,24 +80,29 @@ export async function startSignedInCore(options: SignedInCoreOptions = {}): Prom
   };
   try {
     const sourceId = SSO_SESSION_NAME;
-    const signedIn = new Promise<void>((resolve, reject) => {
-      const off = core.auth.onChange((sources) => {
-        const source = sources.find((s) => s.id === sourceId);
-        if (source?.state === 'signed-in') {
-          off();
-          resolve();
-        } else if (source?.error) {
-          off();
-          reject(new Error(`emulator sign-in failed: ${source.error.message}`));
-        }
-      });
-    });
-    await core.auth.signIn(sourceId);
-    await signedIn;
-    await core.inventory.scan();
+    await signInAndScan(core, sourceId);
     return { core, emulator, sourceId, home, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Signs a core in to an auto-approving emulator's source and scans the inventory once. */
+export async function signInAndScan(core: Pick<CoreServices, 'auth' | 'inventory'>, sourceId: string = SSO_SESSION_NAME): Promise<void> {
+  const signedIn = new Promise<void>((resolve, reject) => {
+    const off = core.auth.onChange((sources) => {
+      const source = sources.find((s) => s.id === sourceId);
+      if (source?.state === 'signed-in') {
+        off();
+        resolve();
+      } else if (source?.error) {
+        off();
+        reject(new Error(`emulator sign-in failed: ${source.error.message}`));
+      }
+    });
+  });
+  await core.auth.signIn(sourceId);
+  await signedIn;
+  await core.inventory.scan();
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { onConnectionChange, type ConnectionState } from '../api';
 import { onShellOpened, openShell } from '../features/terminals/terminal-store';
+import { onSessionsFocus } from '../features/sessions/focus';
 import { onTunnelDraft } from '../features/tunnels/drafts';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
@@ -18,6 +19,7 @@ export function App() {
   // Opening a shell anywhere (instances, tray) shows it.
   useEffect(() => onShellOpened(() => setView('terminals')), []);
   useEffect(() => onTunnelDraft(() => setView('tunnels')), []);
+  useEffect(() => onSessionsFocus(() => setView('sessions')), []);
   useEvent(
     'app.navigate',
     useCallback(({ view: target }) => {
@@ -31,7 +33,7 @@ export function App() {
     }, []),
   );
 
-  // Ctrl/Cmd+1..4 switch views; Ctrl/Cmd+K opens quick connect.
+  // Ctrl/Cmd+1..5 switch views; Ctrl/Cmd+K opens quick connect.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const mod = isMac ? event.metaKey : event.ctrlKey;

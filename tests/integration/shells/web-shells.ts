@@ -5,6 +5,7 @@ import { appHandlers } from '../../../main/ipc/handlers/app';
 import { authHandlers } from '../../../main/ipc/handlers/auth';
 import { preferencesHandlers } from '../../../main/ipc/handlers/preferences';
 import { inventoryHandlers } from '../../../main/ipc/handlers/inventory';
+import { sessionsHandlers } from '../../../main/ipc/handlers/sessions';
 import { shellsHandlers } from '../../../main/ipc/handlers/shells';
 import { tunnelsHandlers } from '../../../main/ipc/handlers/tunnels';
 import type { HostContext } from '../../../main/ipc/host';
@@ -38,6 +39,7 @@ export async function startWebShells(given?: ShellsEnv<ShellsEmulator>): Promise
     ...authHandlers({ core, events, streams }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
+    ...sessionsHandlers({ core, events }),
     ...shellsHandlers({ core, events, streams }),
     ...tunnelsHandlers({ core, events, streams }),
   };

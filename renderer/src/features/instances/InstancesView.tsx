@@ -1,5 +1,6 @@
 import './instances.css';
 import { ShellStartChoice } from './ShellStartChoice';
+import { showSessionsOf } from '../sessions/focus';
 import { TunnelActions } from './TunnelActions';
 import { InstanceContextMenu } from './InstanceContextMenu';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -60,6 +61,9 @@ function Details({ instance, favourite, onFavourite, onOpen }: { instance: Insta
         </button>
         <button type="button" className="button" aria-pressed={favourite} onClick={onFavourite}>
           {favourite ? '★ Favourite' : '☆ Favourite'}
+        </button>
+        <button type="button" className="button" onClick={() => showSessionsOf(instance.key)}>
+          Sessions
         </button>
       </div>
       <TunnelActions instance={instance} />
