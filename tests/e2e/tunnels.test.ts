@@ -99,7 +99,7 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     expect(await row.textContent()).toContain(`127.0.0.1:${status?.localPort}`);
     await screenshot(page, 'tunnels-view-active-dark');
 
-    await page.keyboard.press('Control+k');
+    await page.getByRole('button', { name: 'Quick connect' }).click();
     const menu = page.getByRole('menu', { name: 'Quick connect' });
     await menu.waitFor();
     const items = await menu.getByRole('menuitem').allTextContents();

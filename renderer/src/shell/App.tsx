@@ -5,6 +5,7 @@ import { onSessionsFocus } from '../features/sessions/focus';
 import { onTunnelDraft } from '../features/tunnels/drafts';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
+import { CommandPalette } from './CommandPalette';
 import { QuickConnect } from './QuickConnect';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
@@ -12,6 +13,7 @@ const isMac = navigator.platform.toLowerCase().includes('mac');
 export function App() {
   const [view, setView] = useState<ViewId>('instances');
   const [quickOpen, setQuickOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
   const [connection, setConnection] = useState<ConnectionState>('open');
   const info = useCall('app.info', undefined);
 
@@ -33,14 +35,15 @@ export function App() {
     }, []),
   );
 
-  // Ctrl/Cmd+1..5 switch views; Ctrl/Cmd+K opens quick connect.
+  // Ctrl/Cmd+1..5 switch views; Ctrl/Cmd+K opens the command palette.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const mod = isMac ? event.metaKey : event.ctrlKey;
       if (!mod || event.altKey || event.shiftKey) return;
       if (event.key === 'k') {
         event.preventDefault();
-        setQuickOpen((open) => !open);
+        setQuickOpen(false);
+        setPaletteOpen((open) => !open);
         return;
       }
       const index = Number(event.key) - 1;
@@ -79,17 +82,21 @@ export function App() {
           ))}
         </nav>
         <div className="topbar-actions">
+          <button type="button" className="button palette-button" aria-haspopup="dialog" aria-expanded={paletteOpen} onClick={() => setPaletteOpen(true)}>
+            Search or run… <kbd>{modKey}K</kbd>
+          </button>
           <button
             type="button"
             className="button"
             aria-haspopup="menu"
             aria-expanded={quickOpen}
-            title={`Quick connect (${modKey}K)`}
+            title="Quick connect: the tray menu (pinned tunnels, favourites, recent instances)"
             onClick={() => setQuickOpen((open) => !open)}
           >
             Quick connect
           </button>
           {quickOpen && <QuickConnect onClose={() => setQuickOpen(false)} />}
+          {paletteOpen && <CommandPalette onClose={() => setPaletteOpen(false)} onNavigate={setView} />}
         </div>
       </header>
       <main className="content">

@@ -39,14 +39,15 @@ export function draftFromInstance(instance: InstanceForDraft, kind: DraftKind): 
 
 const EVENT = 'bastionless:tunnel-draft';
 /** Written before navigating, read when the tunnels view mounts (it may not be mounted yet). */
-let pendingDraft: TunnelProfileInput | null = null;
+let pendingDraft: Partial<TunnelProfileInput> | null = null;
 
-export function requestTunnelDraft(draft: TunnelProfileInput): void {
+/** Opens the tunnel dialog with `draft` (an empty draft: a new tunnel from scratch). */
+export function requestTunnelDraft(draft: Partial<TunnelProfileInput>): void {
   pendingDraft = draft;
   window.dispatchEvent(new CustomEvent(EVENT));
 }
 
-export function takePendingDraft(): TunnelProfileInput | null {
+export function takePendingDraft(): Partial<TunnelProfileInput> | null {
   const draft = pendingDraft;
   pendingDraft = null;
   return draft;
