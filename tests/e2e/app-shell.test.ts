@@ -60,7 +60,7 @@ describe('the app shell in Chromium through the web host', () => {
 
   it('switches views from the keyboard and themes on demand', async () => {
     const { page } = browser;
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await page.getByLabel('Light').check();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');

@@ -196,17 +196,17 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     const { page } = browser;
     await page.getByLabel('Group by').selectOption('region');
     await expect.poll(async () => (await page.getByTestId('group-row').allTextContents())[0] ?? '').toMatch(/^af-south-1shared-services \(456789012345\)/);
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByLabel('Light').check();
     await page.keyboard.press('Control+1');
     await page.getByRole('grid', { name: 'Instances' }).waitFor();
     await screenshot(page, 'explorer-light');
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByLabel('Dark').check();
   });
   it('keeps discovery settings, refusing a bad region in place without losing the input', async () => {
     const { page } = browser;
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     const regions = page.getByLabel('Regions to scan');
     await regions.fill('eu-west-1, moon-base');
     await page.getByRole('button', { name: 'Save' }).click();

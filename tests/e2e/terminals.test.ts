@@ -93,7 +93,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
     const { page } = browser;
     const tabId = await openShell(page, 'web-2');
     // 'auto' (the default left in storage is 'webgl' from the first test: reset it) picks DOM here.
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await expect.poll(() => page.getByTestId('webgl-probe').textContent()).toMatch(/SwiftShader.*\(software\)/);
     await page.getByLabel('Automatic: WebGL on a hardware GPU, otherwise DOM').check();
@@ -108,7 +108,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
     await page.getByRole('tab', { name: 'web-2' }).click();
     await expect.poll(async () => (await tabs(page)).find((t) => t.tabId === tabId)!.renderer).toBe('dom');
     expect(await page.evaluate((id) => window.bastionlessTerminals!.terminal(id)!.options.fontSize, tabId)).toBe(17);
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByLabel('WebGL, even on a software rasteriser').check();
     await page.getByLabel('Font size').fill('14');
     await page.keyboard.press('Control+2');
