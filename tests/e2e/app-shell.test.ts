@@ -23,6 +23,9 @@ describe('the app shell in Chromium through the web host', () => {
     // app.info went renderer → WebSocket → dispatch → core and back.
     await expect.poll(() => page.getByTestId('transport').textContent()).toBe('Web host');
     expect(await page.getByTestId('connection-state').textContent()).toBe('Connected');
+    // The footer has a name of its own (the instance list's agent-status filter used to share "Status").
+    expect(await page.getByRole('contentinfo', { name: 'App status' }).count()).toBe(1);
+    expect(await page.getByLabel('Status', { exact: true }).count()).toBe(0);
     // The token is dropped from the address bar once the cookie holds it.
     expect(page.url()).not.toContain('token=');
 

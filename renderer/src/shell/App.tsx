@@ -102,7 +102,7 @@ export function App() {
       <main className="content">
         <Current />
       </main>
-      <footer className="statusbar" aria-label="Status">
+      <footer className="statusbar" aria-label="App status">
         <span className={`dot ${connection === 'open' ? 'ok' : 'bad'}`} aria-hidden="true" />
         <span data-testid="connection-state">{connection === 'open' ? 'Connected' : 'Disconnected from Bastionless'}</span>
         {info.data && (

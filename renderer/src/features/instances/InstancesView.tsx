@@ -244,7 +244,7 @@ export function InstancesView() {
           <option value="Windows">Windows</option>
           <option value="MacOS">macOS</option>
         </select>
-        <select aria-label="Status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value as Filters['status'] }))}>
+        <select aria-label="Filter by agent status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value as Filters['status'] }))}>
           <option value="all">Online and offline</option>
           <option value="online">Online</option>
           <option value="offline">Offline</option>
