@@ -18,13 +18,13 @@ export function favouritesForTray(keys: readonly string[], lookup: (key: string)
 export function trackTrayFavourites(options: {
   preferences: PreferencesStore;
   appState: AppStateStore;
-  instances: () => InstanceSummary[];
+  /** The inventory's lookup by key (deltas arrive every few ms during a scan: no fleet-wide work per delta). */
+  find: (key: string) => InstanceSummary | undefined;
   onInventoryChange: (listener: () => void) => () => void;
 }): () => void {
   let shown = '';
   const refresh = () => {
-    const byKey = new Map(options.instances().map((i) => [i.key, i]));
-    const next = favouritesForTray(options.preferences.current().preferences.favourites, (key) => byKey.get(key));
+    const next = favouritesForTray(options.preferences.current().preferences.favourites, options.find);
     const text = JSON.stringify(next);
     // Inventory deltas arrive every few milliseconds during a scan: redraw the tray only on a change.
     if (text === shown) return;

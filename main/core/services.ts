@@ -71,7 +71,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
   });
   void tunnels.init();
   const sessionHistory = createSessionHistory(aws, () => [...shells.localSessions(), ...tunnels.localSessions()]);
-  const stopFavourites = trackTrayFavourites({ preferences, appState, instances: () => inventory.list(), onInventoryChange: (listener) => inventory.onDelta(listener) });
+  const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,
     appState,

@@ -19,7 +19,7 @@ describe('tray favourites', () => {
     let instances = [instance(1)];
     let redraws = 0;
     appState.onChange(() => redraws++);
-    const stop = trackTrayFavourites({ preferences, appState, instances: () => instances, onInventoryChange: (l) => (inventory.on('delta', l), () => inventory.off('delta', l)) });
+    const stop = trackTrayFavourites({ preferences, appState, find: (key) => instances.find((i) => i.key === key), onInventoryChange: (l) => (inventory.on('delta', l), () => inventory.off('delta', l)) });
     await preferences.setFavourite(instance(2).key, true);
     await preferences.setFavourite(instance(1).key, true);
     expect(appState.get().favouriteInstances).toEqual([{ key: instance(1).key, label: 'web-1', detail: 'prod · eu-west-1' }]);

@@ -1,5 +1,6 @@
 import type { TunnelKind, TunnelProfileInput } from '../../../../preload/contract';
 import { DEFAULT_REMOTE_PORTS } from '../../../../preload/contract';
+import { viewHandoff } from '../../shell/handoff';
 
 /**
  * Profile drafts, and the hand-off from other views: the instances explorer's context menu
@@ -37,23 +38,10 @@ export function draftFromInstance(instance: InstanceForDraft, kind: DraftKind): 
   };
 }
 
-const EVENT = 'bastionless:tunnel-draft';
 /** Written before navigating, read when the tunnels view mounts (it may not be mounted yet). */
-let pendingDraft: Partial<TunnelProfileInput> | null = null;
+const drafts = viewHandoff<Partial<TunnelProfileInput>>('tunnel-draft');
 
 /** Opens the tunnel dialog with `draft` (an empty draft: a new tunnel from scratch). */
-export function requestTunnelDraft(draft: Partial<TunnelProfileInput>): void {
-  pendingDraft = draft;
-  window.dispatchEvent(new CustomEvent(EVENT));
-}
-
-export function takePendingDraft(): Partial<TunnelProfileInput> | null {
-  const draft = pendingDraft;
-  pendingDraft = null;
-  return draft;
-}
-
-export function onTunnelDraft(listener: () => void): () => void {
-  window.addEventListener(EVENT, listener);
-  return () => window.removeEventListener(EVENT, listener);
-}
+export const requestTunnelDraft = (draft: Partial<TunnelProfileInput>): void => drafts.send(draft);
+export const takePendingDraft = (): Partial<TunnelProfileInput> | null => drafts.take();
+export const onTunnelDraft = (listener: () => void): (() => void) => drafts.on(listener);
