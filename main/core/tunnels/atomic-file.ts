@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../errors';
 
@@ -10,6 +10,8 @@ import { AppError } from '../errors';
  *    over. A kill at any point leaves either the old or the new file, never half of one.
  *  - withFileLock: `<file>.lock` created exclusively, holding the owner's pid; a lock whose owner
  *    is dead (or that is older than staleMs) is taken over, so a crash never wedges the store.
+ *    The lock is a hard link to a file already holding the pid, so no reader ever sees an empty
+ *    lock (a writer killed between create and write would otherwise wedge others for staleMs).
  */
 
 export async function writeAtomic(path: string, text: string, options: { backup?: boolean } = {}): Promise<void> {
@@ -55,22 +57,26 @@ async function lockIsStale(lockPath: string, staleMs: number): Promise<boolean> 
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
   const lockPath = `${path}.lock`;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (await lockIsStale(lockPath, options.staleMs ?? 30_000)) {
-        await unlink(lockPath).catch(() => undefined);
-        continue;
+  const claim = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(claim, String(process.pid), { mode: 0o600 });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(claim, lockPath);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (await lockIsStale(lockPath, options.staleMs ?? 30_000)) {
+          await unlink(lockPath).catch(() => undefined);
+          continue;
+        }
+        if (Date.now() > deadline)
+          throw new AppError('file-locked', `${path} is locked by another Bastionless process (${lockPath}).`, `If no other Bastionless is running, delete ${lockPath}.`);
+        await delay(Math.min(50, 2 + attempt * 2));
       }
-      if (Date.now() > deadline)
-        throw new AppError('file-locked', `${path} is locked by another Bastionless process (${lockPath}).`, `If no other Bastionless is running, delete ${lockPath}.`);
-      await delay(Math.min(50, 2 + attempt * 2));
     }
+  } finally {
+    await unlink(claim).catch(() => undefined);
   }
   try {
     return await fn();
