@@ -119,6 +119,39 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByLabel('Platform').selectOption('all');
   });
 
+  it('New tunnel starts from a searchable instance picker that fills instance, region, account, role and source', async () => {
+    const { page } = browser;
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('button', { name: 'Tunnels' }).click();
+    await page.getByRole('button', { name: 'New tunnel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
+    const picker = dialog.getByRole('combobox', { name: 'Find instance' });
+    await picker.click();
+    await page.keyboard.type('prod ad');
+    const options = dialog.getByRole('listbox', { name: 'Instances' }).getByRole('option');
+    await expect.poll(() => options.locator('strong').allTextContents()).toEqual(['prod-ad-01']);
+    await screenshot(page, 'tunnel-dialog-picker');
+    await page.keyboard.press('ArrowDown');
+    expect(await picker.getAttribute('aria-activedescendant')).toBe(await options.first().getAttribute('id'));
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('listbox').waitFor({ state: 'detached' });
+    const want = emulator.fixture().instances.find((i) => i.name === 'prod-ad-01')!;
+    expect(await dialog.getByLabel('Instance', { exact: true }).inputValue()).toBe(want.id);
+    expect(await dialog.getByLabel('Region', { exact: true }).inputValue()).toBe(want.region);
+    expect(await dialog.getByLabel('Account', { exact: true }).inputValue()).toBe(want.account);
+    expect(await dialog.getByLabel('Role', { exact: true }).inputValue()).not.toBe('');
+    expect(await dialog.getByLabel('SSO session', { exact: true }).inputValue()).not.toBe('');
+    expect(await dialog.getByLabel('Name', { exact: true }).inputValue()).toBe('prod-ad-01 RDP');
+    // Escape closes an open list without closing the dialog.
+    await picker.click();
+    await page.keyboard.press('Escape');
+    await dialog.getByRole('listbox').waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await views.getByRole('button', { name: 'Instances' }).click();
+  });
+
   it('right-click on an instance offers RDP, which opens a tunnel profile pre-filled for it', async () => {
     const { page } = browser;
     await page.getByLabel('Search instances').fill('prod-ad-01');

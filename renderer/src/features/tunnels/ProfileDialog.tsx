@@ -4,6 +4,7 @@ import { DEFAULT_REMOTE_PORTS, isExposedBindAddress } from '../../../../preload/
 import { api } from '../../api';
 import { toIpcError } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { InstancePicker } from './InstancePicker';
 
 const KINDS: Array<{ id: TunnelKind; label: string }> = [
   { id: 'rdp', label: 'RDP' },
@@ -125,6 +126,14 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
       <form className="tunnel-dialog" role="dialog" aria-modal="true" aria-labelledby="tunnel-dialog-title" onSubmit={(e) => void submit(e)}>
         <h2 id="tunnel-dialog-title">{initial.id ? 'Edit tunnel profile' : 'New tunnel profile'}</h2>
         {error && <ErrorNotice error={error} />}
+        {!initial.id && (
+          <InstancePicker
+            onPick={(i) =>
+              // Inventory rows are SSO-discovered: the source is the sso-session the row came from.
+              setForm((f) => ({ ...f, instanceId: i.instanceId, region: i.region, sourceType: 'sso', sourceName: i.sourceId, accountId: i.accountId, roleName: i.roleName, name: f.name || `${i.name ?? i.instanceId} ${KINDS.find((k) => k.id === f.kind)?.label ?? ''}`.trim() }))
+            }
+          />
+        )}
         <div className="tunnel-grid">
           {text('name', 'Name', { required: true })}
           <label className="tunnel-field">
