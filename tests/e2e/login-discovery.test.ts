@@ -127,7 +127,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
     const picker = dialog.getByRole('combobox', { name: 'Find instance' });
     await picker.click();
-    await page.keyboard.type('prod ad');
+    await page.keyboard.type('prod-ad');
     const options = dialog.getByRole('listbox', { name: 'Instances' }).getByRole('option');
     await expect.poll(() => options.locator('strong').allTextContents()).toEqual(['prod-ad-01']);
     await screenshot(page, 'tunnel-dialog-picker');
