@@ -144,6 +144,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     expect(await dialog.getByLabel('Name', { exact: true }).inputValue()).toBe('prod-ad-01 RDP');
     // Escape closes an open list without closing the dialog.
     await picker.click();
+    await dialog.getByRole('listbox', { name: 'Instances' }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.getByRole('listbox').waitFor({ state: 'detached' });
     expect(await dialog.isVisible()).toBe(true);

@@ -66,6 +66,8 @@ export function InstancePicker({ onPick }: { onPick: (instance: InstanceSummary)
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
+        // A click on the already-focused input (after a pick) fires no focus event: reopen here too.
+        onClick={() => setOpen(true)}
         onBlur={() => setOpen(false)}
         onKeyDown={onKeyDown}
       />
