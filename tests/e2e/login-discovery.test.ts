@@ -131,6 +131,11 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     const options = dialog.getByRole('listbox', { name: 'Instances' }).getByRole('option');
     await expect.poll(() => options.locator('strong').allTextContents()).toEqual(['prod-ad-01']);
     await screenshot(page, 'tunnel-dialog-picker');
+    for (const [width, height] of [[1280, 800], [900, 600]] as const) {
+      await page.setViewportSize({ width, height });
+      await screenshot(page, `tunnel-dialog-picker-${width}x${height}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 820 });
     await page.keyboard.press('ArrowDown');
     expect(await picker.getAttribute('aria-activedescendant')).toBe(await options.first().getAttribute('id'));
     await page.keyboard.press('Enter');
