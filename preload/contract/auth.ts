@@ -41,6 +41,8 @@ export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 export const AuthSettingsSchema = z.object({
   /** Roles to use per account, most preferred first; otherwise the account's first role. */
   rolePreference: z.array(z.string().min(1).max(128)).max(50),
+  /** A role picked for one account ("Use ReadOnly instead"); beats rolePreference there. */
+  accountRoles: z.record(z.string().regex(/^\d{12}$/, 'a 12-digit account id'), z.string().min(1).max(128)).optional(),
   /** Regions to scan; empty = every enabled region. */
   regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name like eu-west-1')).max(40),
   /** Also write the AWS CLI token cache so `aws` and Bastionless share one sign-in. */

@@ -37,6 +37,8 @@ export const IpcErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   hint: z.string().optional(),
+  /** The service's own words, for a Details disclosure when `message` is a short summary. */
+  detail: z.string().max(4000).optional(),
 });
 export type IpcError = z.infer<typeof IpcErrorSchema>;
 

@@ -45,6 +45,8 @@ export const ScanRowSchema = z.object({
   region: z.string(),
   /** The role the account-region was scanned with (absent on "*" rows and older caches). */
   roleName: z.string().optional(),
+  /** The account's other roles of yours, to offer instead when this one is refused. */
+  otherRoles: z.array(z.string()).optional(),
   state: z.enum(['pending', 'loading', 'done', 'error']),
   instances: z.number().int().min(0),
   error: IpcErrorSchema.optional(),

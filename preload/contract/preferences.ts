@@ -58,10 +58,12 @@ export const preferenceShape = {
   favourites: z.array(instanceKey).max(10_000),
   terminal: TerminalPreferencesSchema,
   keychain: KeychainChoiceSchema,
-  /** Colours the user gave accounts (12-digit id → colour). */
   /** Command palette commands run lately, most recent first (they lead the list). */
   paletteRecent: z.array(z.string().min(1).max(600)).max(20),
+  /** Colours the user gave accounts (12-digit id → colour). */
   accountColours: z.record(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'), AccountColourSchema),
+  /** Instance-list groups folded by the user (ids from the list model, e.g. "account:210987654321"). */
+  collapsedGroups: z.array(z.string().min(1).max(300)).max(5000),
 };
 
 export const PreferencesSchema = z.object(preferenceShape).strict();
@@ -75,6 +77,7 @@ export const PREFERENCE_DEFAULTS: Preferences = {
   keychain: 'os',
   accountColours: {},
   paletteRecent: [],
+  collapsedGroups: [],
 };
 
 /** What the renderer may change directly; the keychain moves a secret, so it has its own channel. */

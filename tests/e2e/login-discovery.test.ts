@@ -69,13 +69,27 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     const visible = fixture.instances.filter((i) => i.state === 'running' && !(i.account === '210987654321' && i.region === 'ap-southeast-2'));
     await expect.poll(() => page.getByTestId('instance-row').count(), { timeout: 30_000 }).toBe(visible.length);
     await expect.poll(() => page.getByTestId('inventory-progress').textContent()).toMatch(/12 instances · 9 account-regions · updated/);
-    const groups = await page.getByTestId('group-row').allTextContents();
-    expect(groups[0]).toMatch(/^prod \(210987654321\)ap-southeast-2/);
-    expect(groups.some((g) => g.startsWith('prod (210987654321)eu-west-1') && g.endsWith('4'))).toBe(true);
-    expect(groups.some((g) => g.startsWith('staging (123456789012)us-east-1'))).toBe(true);
-    const denied = page.getByTestId('group-row').filter({ hasText: 'ap-southeast-2' }).getByRole('alert');
+    // An account → region tree: each account's header, then its regions.
+    const parents = await page.getByTestId('parent-row').allTextContents();
+    expect(parents[0]).toMatch(/^▾prod \(210987654321\)\d+ · 1 failed$/);
+    const groupIn = (parentId: string) => page.locator(`[data-testid=group-row][data-id^="${parentId}|"]`);
+    const prodRegions = await groupIn('210987654321').locator('.group-title').allTextContents();
+    expect(prodRegions).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    expect(await groupIn('210987654321').filter({ hasText: 'eu-west-1' }).locator('.group-count').textContent()).toBe('4');
+    expect(await groupIn('123456789012').locator('.group-title').allTextContents()).toContain('us-east-1');
+    const deniedRow = page.getByTestId('group-row').filter({ hasText: 'ap-southeast-2' });
+    const denied = deniedRow.getByRole('alert');
     expect(await denied.getAttribute('data-code')).toBe('access-denied');
-    expect(await denied.textContent()).toMatch(/Access denied in ap-southeast-2/);
+    // The short cause, not STS's sentence; the sentence is one click away.
+    expect(await denied.textContent()).toBe('Access denied: ssm:DescribeInstanceInformation');
+    await deniedRow.getByRole('button', { name: 'Details' }).click();
+    const dialog = page.getByRole('dialog', { name: 'ap-southeast-2: why it failed' });
+    const said = await dialog.getByTestId('error-detail-text').textContent();
+    expect(said).toMatch(/^AccessDeniedException: User: arn:aws:sts::210987654321:\S+ is not authorized to perform: ssm:DescribeInstanceInformation on resource: /);
+    expect(await dialog.textContent()).toContain('Role AdministratorAccess may not call ssm:DescribeInstanceInformation in ap-southeast-2.');
+    await screenshot(page, 'explorer-access-denied-details');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
     // Every row names a real fixture instance.
     const names = await page.getByTestId('instance-row').locator('.instance-name').allTextContents();
     expect(names.sort()).toEqual(visible.map((i) => i.name!).sort());
@@ -93,6 +107,47 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await screenshot(page, 'settings-account-colours');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Instances' }).click();
     await expect.poll(() => row('sandbox-dev-box').getAttribute('data-colour')).toBe('green');
+  });
+
+  it('a refused account-region offers the account\'s other roles, and the choice holds for the next scan', async () => {
+    const { page } = browser;
+    const deniedRow = () => page.getByTestId('group-row').filter({ hasText: 'ap-southeast-2' });
+    expect(await deniedRow().getByRole('button', { name: /^Use .* instead$/ }).allTextContents()).toEqual(['Use SessionManagerUser instead', 'Use ReadOnlyAccess instead']);
+    await deniedRow().getByRole('button', { name: 'Use SessionManagerUser instead' }).click();
+    // The emulator's fault refuses every role there, so the row stays refused — now naming the chosen role.
+    await expect.poll(() => deniedRow().getByRole('button', { name: /^Use .* instead$/ }).allTextContents(), { timeout: 15_000 }).toEqual(['Use AdministratorAccess instead', 'Use ReadOnlyAccess instead']);
+    expect(await page.getByTestId('instance-row').filter({ hasText: 'prod-web-1' }).count()).toBe(1);
+    const prodRoles = await page.evaluate(async () => (await window.bastionless!.call('inventory.snapshot', undefined)).instances.filter((i) => i.accountId === '210987654321').map((i) => i.roleName));
+    expect(new Set(prodRoles)).toEqual(new Set(['SessionManagerUser']));
+    await deniedRow().getByRole('button', { name: 'Use AdministratorAccess instead' }).click();
+    await expect.poll(() => deniedRow().getByRole('button', { name: /^Use .* instead$/ }).allTextContents(), { timeout: 15_000 }).toEqual(['Use SessionManagerUser instead', 'Use ReadOnlyAccess instead']);
+  });
+
+  it('folds an account and one of its regions, remembers it, and Collapse all / Expand all', async () => {
+    const { page } = browser;
+    const visible = await page.getByTestId('instance-row').count();
+    await page.getByRole('button', { name: 'Collapse prod (210987654321)' }).click();
+    await expect.poll(() => page.locator('[data-testid=group-row][data-id^="210987654321|"]').count()).toBe(0);
+    expect(await page.getByTestId('instance-row').filter({ hasText: 'prod-' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Expand prod (210987654321)' }).click();
+    await page.locator('[data-testid=group-row][data-id="210987654321|eu-west-1"]').getByRole('button', { name: 'Collapse eu-west-1' }).click();
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(visible - 4);
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(0);
+    expect((await page.getByTestId('parent-row').allTextContents()).every((t) => t.startsWith('▸'))).toBe(true);
+    await screenshot(page, 'explorer-collapsed');
+    // A search shows every match, folded or not.
+    await page.getByLabel('Search instances').fill('prod-web');
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(2);
+    await page.getByLabel('Search instances').fill('');
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(0);
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(visible - 4);
+    // Kept in preferences.json, so it survives a restart; the region's own fold came back too.
+    const folded = await page.evaluate(async () => (await window.bastionless!.call('prefs.get', undefined)).preferences.collapsedGroups);
+    expect(folded).toEqual(['210987654321|eu-west-1']);
+    await page.locator('[data-testid=group-row][data-id="210987654321|eu-west-1"]').getByRole('button', { name: 'Expand eu-west-1' }).click();
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(visible);
   });
 
   it('narrows with search and moves through results from the keyboard', async () => {
@@ -234,7 +289,8 @@ describe('sign-in and discovery in Chromium through the web host', () => {
   it('switches grouping to regions and renders in the light theme', async () => {
     const { page } = browser;
     await page.getByLabel('Group by').selectOption('region');
-    await expect.poll(async () => (await page.getByTestId('group-row').allTextContents())[0] ?? '').toMatch(/^af-south-1shared-services \(456789012345\)/);
+    await expect.poll(async () => (await page.getByTestId('parent-row').allTextContents())[0] ?? '').toMatch(/^▾af-south-1/);
+    expect(await page.getByTestId('group-row').first().locator('.group-title').textContent()).toBe('shared-services (456789012345)');
     await page.keyboard.press('Control+5');
     await page.getByLabel('Light').check();
     await page.keyboard.press('Control+1');

@@ -34,7 +34,8 @@ export function formatTable(instances: readonly InstanceSummary[]): string {
 
 export function describeScanError(row: Pick<ScanRow, 'accountName' | 'accountId' | 'region' | 'error'>): string {
   const where = row.region === '*' ? `${row.accountName} (${row.accountId})` : `${row.accountName} (${row.accountId}) ${row.region}`;
-  return `error: ${where}: ${row.error?.message ?? 'scan failed'}${row.error?.hint ? ` — ${row.error.hint}` : ''}`;
+  // AWS's own sentence goes on a second line: the short cause stays greppable, the sentence pasteable.
+  return `error: ${where}: ${row.error?.message ?? 'scan failed'}${row.error?.hint ? ` — ${row.error.hint}` : ''}${row.error?.detail ? `\n  AWS said: ${row.error.detail}` : ''}`;
 }
 
 export async function ls(ctx: CliContext, args: LsArgs): Promise<number> {

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { EventEmitter } from 'node:events';
 import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
 import type { SessionScope } from '../../../preload/contract/sessions';
+import type { IpcError } from '../../../preload/contract/define';
 import { AppError } from '../errors';
 import { readInventoryCache, writeInventoryCache } from '../store/inventory-cache';
 import type { AuthService } from './auth';
@@ -79,12 +80,17 @@ const CLIENT_DEFAULTS = {
 const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
 
 /** What a failed call means for the person reading the row; `needs` names the permissions the call takes. */
-export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }, needs = 'ssm:DescribeInstanceInformation and ec2:DescribeInstances'): { code: string; message: string; hint?: string } {
+export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }, needs = 'ssm:DescribeInstanceInformation and ec2:DescribeInstances'): IpcError {
   if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   const name = errorName(err);
   const detail = err instanceof Error ? err.message : String(err);
-  if (/AccessDenied|UnauthorizedOperation|Forbidden/i.test(name))
-    return { code: 'access-denied', message: `Access denied in ${where.region}: ${detail}`, hint: `Role ${where.roleName ?? ''} needs ${needs} here, or pick another role.`.replace('  ', ' ') };
+  if (/AccessDenied|UnauthorizedOperation|Forbidden/i.test(name)) {
+    // IAM names the refused action ("… is not authorized to perform: ssm:X on resource …"); EC2 does not.
+    const action = /perform: ([\w-]+:[\w*-]+)/.exec(detail)?.[1] ?? needs;
+    const who = where.roleName ? `Role ${where.roleName}` : 'This role';
+    const place = where.region === '*' ? '' : ` in ${where.region}`;
+    return { code: 'access-denied', message: `Access denied: ${action}`, hint: `${who} may not call ${action}${place}. Retry, or use another role.`, detail: `${name}: ${detail}` };
+  }
   if (/UnrecognizedClient|AuthFailure|InvalidClientTokenId|OptInRequired/i.test(name))
     return { code: 'region-unavailable', message: `${where.region} refused the credentials (${name}).`, hint: 'The region may not be enabled for this account; leave it out in Settings → Regions.' };
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name))
@@ -135,7 +141,8 @@ export function summarize(info: InstanceInformation, ec2: Instance | undefined, 
 }
 
 /** The role to scan an account with: the first of the user's preferences it has, else its first. */
-export function pickRole(roles: string[], preference: string[]): string | undefined {
+export function pickRole(roles: string[], preference: string[], chosen?: string): string | undefined {
+  if (chosen && roles.includes(chosen)) return chosen;
   return preference.find((p) => roles.includes(p)) ?? roles[0];
 }
 
@@ -144,6 +151,8 @@ interface AccountScope {
   accountId: string;
   accountName: string;
   roleName: string;
+  /** The account's other roles of yours (SSO), offered on a refused row. */
+  otherRoles?: string[];
   credentials: AwsCredentialIdentityProvider;
 }
 
@@ -379,21 +388,25 @@ export class InventoryService {
       sourceRow(explainScanError(err, { accountId: '', region: source.region }));
       return;
     }
-    const preference = this.options.auth.settings().rolePreference;
+    const { rolePreference: preference, accountRoles = {} } = this.options.auth.settings();
     await Promise.all(
       accounts.map(async (account) => {
         const accountRow = this.rowId(source.id, account.accountId, '*');
+        let roleName: string | undefined;
+        let otherRoles: string[] = [];
         try {
           const roles = await ctx.accountLimiter.run(() => this.options.credentials.listAccountRoles(source.id, account.accountId));
-          const roleName = pickRole(roles, preference);
+          roleName = pickRole(roles, preference, accountRoles[account.accountId]);
           if (!roleName) throw new AppError('no-role', `No role of yours in ${account.accountName}.`, 'Ask for a permission set in this account.');
+          otherRoles = roles.filter((r) => r !== roleName);
           const credentials = this.options.credentials.forTarget({ sourceId: source.id, accountId: account.accountId, roleName });
-          await this.scanAccount({ source, accountId: account.accountId, accountName: account.accountName, roleName, credentials }, source.region, ctx);
+          await this.scanAccount({ source, accountId: account.accountId, accountName: account.accountName, roleName, otherRoles, credentials }, source.region, ctx);
         } catch (err) {
           ctx.failedScopes.push(`${source.id}/${account.accountId}/`);
           ctx.seenRows.add(accountRow);
           this.addTotal(1);
-          this.updateRow(accountRow, { sourceId: source.id, accountId: account.accountId, accountName: account.accountName, region: '*', state: 'error', error: explainScanError(err, { accountId: account.accountId, region: '*' }) });
+          const role = roleName ? { roleName, otherRoles } : {};
+          this.updateRow(accountRow, { sourceId: source.id, accountId: account.accountId, accountName: account.accountName, region: '*', ...role, state: 'error', error: explainScanError(err, { accountId: account.accountId, region: '*', ...role }) });
         }
       }),
     );
@@ -519,7 +532,7 @@ export class InventoryService {
    */
   private async scanRegion(scope: AccountScope, region: string, ctx: ScanContext, enabled?: Promise<readonly string[] | Error>): Promise<void> {
     const id = this.rowId(scope.source.id, scope.accountId, region);
-    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region, roleName: scope.roleName };
+    const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region, roleName: scope.roleName, ...(scope.otherRoles?.length ? { otherRoles: scope.otherRoles } : {}) };
     this.updateRow(id, { ...base, state: 'loading' });
     const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
     // The first page is asked for before EC2: it is what the first rows wait for.

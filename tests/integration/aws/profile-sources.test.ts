@@ -126,7 +126,8 @@ describe('profile sources (static keys, credential_process, assume-role)', () =>
       ['profile:not-allowed', '*'],
     ]);
     expect(errors[0]!.error).toMatchObject({ code: 'credentials-unavailable', hint: expect.stringContaining('credential_process') });
-    expect(errors[1]!.error?.message).toMatch(/not authorized to perform: sts:AssumeRole/);
+    expect(errors[1]!.error?.message).toBe('Access denied: sts:AssumeRole');
+    expect(errors[1]!.error?.detail).toMatch(/not authorized to perform: sts:AssumeRole/);
     // Each working profile scanned exactly its one enabled region (defaults it lacks left no row).
     expect(rows.filter((r) => r.state === 'done').map((r) => `${r.sourceId} ${r.region}`).sort()).toEqual([
       `profile:assumed ${REGION}`,

@@ -9,6 +9,7 @@ import type { InstanceSummary, InventoryProgress } from '../../../../preload/con
 import { api } from '../../api';
 import { setFavourite, updatePreferences, usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { ErrorDetails } from '../../shell/ErrorDetails';
 import { toIpcError } from '../../ipc-error';
 import { LoginPanel } from '../login/LoginPanel';
 import { useSources } from '../login/useSources';
@@ -94,34 +95,88 @@ function Details({ instance, favourite, onFavourite, onOpen }: { instance: Insta
   );
 }
 
-function GroupRow({ item }: { item: Extract<ListItem, { kind: 'group' }> }) {
+function FoldButton({ collapsed, label, onToggle }: { collapsed: boolean; label: string; onToggle: () => void }) {
   return (
-    <div className={`group-row${item.error ? ' has-error' : ''}`} role="rowheader" data-testid="group-row">
-      <span className="group-title">{item.title}</span>
-      <span className="muted">{item.detail}</span>
-      {item.loading && <span className="muted small">loading…</span>}
-      {(item.count > 0 || !item.error) && <span className="group-count muted">{item.count}</span>}
-      {item.error && (
-        <span className="row-error" role="alert" data-code={item.error.code} title={[item.error.message, item.error.hint].filter(Boolean).join('\n')}>
-          {item.error.message}
-          {item.error.hint ? ` — ${item.error.hint}` : ''}
+    <button type="button" className="fold" aria-expanded={!collapsed} aria-label={`${collapsed ? 'Expand' : 'Collapse'} ${label}`} tabIndex={-1} onClick={onToggle}>
+      {collapsed ? '▸' : '▾'}
+    </button>
+  );
+}
+
+type ParentItem = Extract<ListItem, { kind: 'parent' }>;
+type GroupItem = Extract<ListItem, { kind: 'group' }>;
+
+function ParentRow({ item, rowIndex, onToggle }: { item: ParentItem; rowIndex: number; onToggle: () => void }) {
+  return (
+    <div className="parent-row" role="row" aria-rowindex={rowIndex} aria-level={1} aria-expanded={!item.collapsed} data-testid="parent-row" data-id={item.id} onClick={onToggle}>
+      <span role="rowheader" className="group-cell">
+        <FoldButton collapsed={item.collapsed} label={item.title} onToggle={onToggle} />
+        <span className="group-title">{item.title}</span>
+      </span>
+      <span role="gridcell" className="group-count muted">
+        {item.count}
+        {item.failed > 0 && <span className="parent-failed"> · {item.failed} failed</span>}
+      </span>
+    </div>
+  );
+}
+
+function GroupRow({ item, rowIndex, onToggle, onDetails, onRetry, onUseRole }: { item: GroupItem; rowIndex: number; onToggle: () => void; onDetails: () => void; onRetry: () => void; onUseRole: (role: string) => void }) {
+  const error = item.error;
+  return (
+    <div className={`group-row${error ? ' has-error' : ''}`} role="row" aria-rowindex={rowIndex} aria-level={2} aria-expanded={!item.collapsed} data-testid="group-row" data-id={item.id}>
+      <span role="rowheader" className="group-cell">
+        <FoldButton collapsed={item.collapsed} label={item.title} onToggle={onToggle} />
+        <span className="group-title">{item.title}</span>
+        {item.loading && <span className="muted small">loading…</span>}
+      </span>
+      <span role="gridcell" className="group-count muted">
+        {item.count > 0 || !error ? item.count : ''}
+      </span>
+      {error && (
+        <span role="gridcell" className="group-error">
+          <span className="row-error" role="alert" data-code={error.code} title={[error.message, error.hint].filter(Boolean).join('\n')}>
+            {error.message}
+          </span>
+          <button type="button" className="button small" onClick={onDetails}>
+            Details
+          </button>
+          <button type="button" className="button small" onClick={onRetry}>
+            Retry
+          </button>
+          {error.code === 'access-denied' || error.code === 'names-missing'
+            ? item.otherRoles?.slice(0, 2).map((role) => (
+                <button key={role} type="button" className="button small" onClick={() => onUseRole(role)}>
+                  Use {role} instead
+                </button>
+              ))
+            : null}
         </span>
       )}
     </div>
   );
 }
 
-function InstanceRow({ instance, selected, favourite, colour, onSelect, onOpen, onMenu }: { instance: InstanceSummary; selected: boolean; favourite: boolean; colour: string | undefined; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
+/** A DOM id for aria-activedescendant: instance keys hold characters ids may not. */
+const rowDomId = (key: string) => `instance-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+function InstanceRow({ instance, rowIndex, selected, favourite, colour, onSelect, onOpen, onMenu }: { instance: InstanceSummary; rowIndex: number; selected: boolean; favourite: boolean; colour: string | undefined; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
   return (
-    <div className={`instance-row${selected ? ' selected' : ''}`} data-colour={colour} role="row" aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
-      <span className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
-      <span className="instance-name">
+    <div id={rowDomId(instance.key)} className={`instance-row${selected ? ' selected' : ''}`} data-colour={colour} role="row" aria-rowindex={rowIndex} aria-level={3} aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
+      <span role="gridcell" className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
+      <span role="rowheader" className="instance-name">
         {favourite && <span aria-label="favourite">★ </span>}
         {instance.name ?? instance.instanceId}
       </span>
-      <span className="mono muted">{instance.instanceId}</span>
-      <span className="mono muted">{instance.privateIp ?? ''}</span>
-      <span className="muted">{instance.platform}</span>
+      <span role="gridcell" className="mono muted">
+        {instance.instanceId}
+      </span>
+      <span role="gridcell" className="mono muted">
+        {instance.privateIp ?? ''}
+      </span>
+      <span role="gridcell" className="muted">
+        {instance.platform}
+      </span>
     </div>
   );
 }
@@ -135,6 +190,8 @@ export function InstancesView() {
   const stored = usePreferences().preferences;
   const groupBy = stored.groupBy;
   const favourites = useMemo(() => new Set(stored.favourites), [stored.favourites]);
+  const collapsed = useMemo(() => new Set(stored.collapsedGroups), [stored.collapsedGroups]);
+  const [detailsOf, setDetailsOf] = useState<GroupItem>();
   const [selectedKey, setSelectedKey] = useState<string>();
   const [contextMenu, setContextMenu] = useState<{ key: string; x: number; y: number } | null>(null);
   const closeContextMenu = useCallback(() => setContextMenu(null), []);
@@ -143,7 +200,7 @@ export function InstancesView() {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const hayCache = useMemo(() => new Map(instances.map((i) => [i.key, haystack(i)])), [instances]);
-  const items = useMemo(() => buildItems(instances, rows, filters, favourites, groupBy, (i) => hayCache.get(i.key) ?? ''), [instances, rows, filters, favourites, groupBy, hayCache]);
+  const items = useMemo(() => buildItems(instances, rows, filters, favourites, groupBy, (i) => hayCache.get(i.key) ?? '', collapsed), [instances, rows, filters, favourites, groupBy, hayCache, collapsed]);
   const visibleKeys = useMemo(() => items.flatMap((it) => (it.kind === 'instance' ? [it.id] : [])), [items]);
   const selected = instances.find((i) => i.key === selectedKey);
 
@@ -152,6 +209,17 @@ export function InstancesView() {
   const saved = (p: Promise<void>) => void p.then(() => setActionError(undefined), (err: unknown) => setActionError(toIpcError(err)));
   const setGroupBy = (value: GroupBy) => saved(updatePreferences({ groupBy: value }));
   const toggleFavourite = (key: string) => saved(setFavourite(key, !favourites.has(key)));
+  const toggleFold = (id: string) => saved(updatePreferences({ collapsedGroups: collapsed.has(id) ? stored.collapsedGroups.filter((g) => g !== id) : [...stored.collapsedGroups, id] }));
+  // Every parent of the whole fleet, not only those a search shows: "Collapse all" means all.
+  const parentIds = useMemo(() => [...new Set([...instances, ...rows].map((r) => (groupBy === 'account' ? `account:${r.accountId}` : `region:${r.region}`)))], [instances, rows, groupBy]);
+  const allFolded = parentIds.length > 0 && parentIds.every((id) => collapsed.has(id));
+  // Folding every parent keeps the account-regions' own folds: unfolding brings the same picture back.
+  const foldAll = () => saved(updatePreferences({ collapsedGroups: allFolded ? stored.collapsedGroups.filter((g) => !parentIds.includes(g)) : [...new Set([...stored.collapsedGroups, ...parentIds])] }));
+  const switchRole = async (accountId: string, roleName: string) => {
+    const settings = await api.call('auth.settings', undefined);
+    await api.call('auth.updateSettings', { accountRoles: { ...settings.accountRoles, [accountId]: roleName } });
+    await api.call('inventory.refresh', undefined);
+  };
 
   const select = useCallback(
     (key: string | undefined) => {
@@ -196,7 +264,7 @@ export function InstancesView() {
   };
 
   const refresh = () => {
-    api.call('inventory.refresh', undefined).catch((err: unknown) => setActionError({ code: 'internal', message: String(err) }));
+    api.call('inventory.refresh', undefined).catch((err: unknown) => setActionError(toIpcError(err)));
   };
 
   const signedIn = sources?.some((s) => s.state === 'signed-in') ?? false;
@@ -257,20 +325,25 @@ export function InstancesView() {
           <option value="account">By account</option>
           <option value="region">By region</option>
         </select>
+        <button type="button" className="button small" onClick={foldAll} disabled={parentIds.length === 0}>
+          {allFolded ? 'Expand all' : 'Collapse all'}
+        </button>
       </div>
       <ProgressLine progress={progress} count={instances.length} onRefresh={refresh} />
       <div className="explorer">
-        <div className="instance-list" ref={scrollRef} tabIndex={0} role="grid" aria-label="Instances" aria-rowcount={items.length} onKeyDown={onListKey}>
+        <div className="instance-list" ref={scrollRef} tabIndex={0} role="grid" aria-label="Instances" aria-rowcount={items.length} aria-activedescendant={selectedKey && visibleKeys.includes(selectedKey) ? rowDomId(selectedKey) : undefined} onKeyDown={onListKey}>
           {items.length === 0 && <div className="muted list-empty">{progress?.running ? 'Looking for instances…' : 'No instance matches.'}</div>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
               const item = items[v.index]!;
               return (
                 <div key={item.id} className="virtual-row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-                  {item.kind === 'group' ? (
-                    <GroupRow item={item} />
+                  {item.kind === 'parent' ? (
+                    <ParentRow item={item} rowIndex={v.index + 1} onToggle={() => toggleFold(item.id)} />
+                  ) : item.kind === 'group' ? (
+                    <GroupRow item={item} rowIndex={v.index + 1} onToggle={() => toggleFold(item.id)} onDetails={() => setDetailsOf(item)} onRetry={refresh} onUseRole={(role) => saved(switchRole(item.accountId, role))} />
                   ) : (
-                    <InstanceRow instance={item.instance} selected={item.id === selectedKey} favourite={favourites.has(item.id)} colour={accountColour(item.instance.accountId, item.instance.accountName, stored.accountColours)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
+                    <InstanceRow instance={item.instance} rowIndex={v.index + 1} selected={item.id === selectedKey} favourite={favourites.has(item.id)} colour={accountColour(item.instance.accountId, item.instance.accountName, stored.accountColours)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
                   )}
                 </div>
               );
@@ -283,6 +356,18 @@ export function InstancesView() {
           <aside className="instance-details muted">Select an instance to see its details. Enter or double-click opens a shell.</aside>
         )}
       </div>
+      {detailsOf?.error && (
+        <ErrorDetails
+          title={`${detailsOf.title}: why it failed`}
+          error={detailsOf.error}
+          facts={[
+            ['Account', detailsOf.accountId],
+            ['Region', detailsOf.region === '*' ? 'all regions' : detailsOf.region],
+            ...(detailsOf.roleName ? ([['Role', detailsOf.roleName]] as [string, string][]) : []),
+          ]}
+          onClose={() => setDetailsOf(undefined)}
+        />
+      )}
       {contextMenu && instances.some((i) => i.key === contextMenu.key) && (
         <InstanceContextMenu
           instance={instances.find((i) => i.key === contextMenu.key)!}

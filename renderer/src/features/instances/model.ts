@@ -14,8 +14,27 @@ export interface Filters {
   favouritesOnly: boolean;
 }
 
+/**
+ * A tree two levels deep, flattened for the virtualiser: a parent per account (or per region),
+ * then its account-regions, then their instances. Ids of parents and groups are what the user's
+ * folded set (preferences.collapsedGroups) holds.
+ */
 export type ListItem =
-  | { kind: 'group'; id: string; title: string; detail: string; count: number; error?: ScanRow['error']; loading: boolean }
+  | { kind: 'parent'; id: string; title: string; count: number; failed: number; collapsed: boolean }
+  | {
+      kind: 'group';
+      id: string;
+      parentId: string;
+      title: string;
+      accountId: string;
+      region: string;
+      count: number;
+      error?: ScanRow['error'];
+      roleName?: string;
+      otherRoles?: string[];
+      loading: boolean;
+      collapsed: boolean;
+    }
   | { kind: 'instance'; id: string; instance: InstanceSummary };
 
 export function haystack(i: InstanceSummary): string {
@@ -59,17 +78,20 @@ export function buildItems(
   favourites: ReadonlySet<string>,
   groupBy: GroupBy,
   hay: (i: InstanceSummary) => string,
+  collapsed: ReadonlySet<string> = new Set(),
 ): ListItem[] {
-  const groups = new Map<string, { title: string; detail: string; sort: string; instances: InstanceSummary[]; row?: ScanRow }>();
+  interface Group { accountId: string; region: string; title: string; sort: string; instances: InstanceSummary[]; row?: ScanRow }
+  const parents = new Map<string, { title: string; sort: string; groups: Map<string, Group> }>();
   const groupOf = (accountId: string, accountName: string, region: string) => {
-    const id = groupBy === 'account' ? `${accountId}|${region}` : `${region}|${accountId}`;
-    let g = groups.get(id);
-    if (!g) {
-      const account = `${accountName} (${accountId})`;
-      const where = region === '*' ? 'all regions' : region;
-      g = groupBy === 'account' ? { title: account, detail: where, sort: `${accountName}|${region}`, instances: [] } : { title: where, detail: account, sort: `${region}|${accountName}`, instances: [] };
-      groups.set(id, g);
-    }
+    const account = `${accountName} (${accountId})`;
+    const where = region === '*' ? 'all regions' : region;
+    const [parentId, parentTitle, parentSort, childTitle, childSort] =
+      groupBy === 'account' ? [`account:${accountId}`, account, `${accountName}|${accountId}`, where, region] : [`region:${region}`, where, region, account, `${accountName}|${accountId}`];
+    let parent = parents.get(parentId);
+    if (!parent) parents.set(parentId, (parent = { title: parentTitle, sort: parentSort, groups: new Map() }));
+    const id = `${accountId}|${region}`;
+    let g = parent.groups.get(id);
+    if (!g) parent.groups.set(id, (g = { accountId, region, title: childTitle, sort: childSort, instances: [] }));
     return g;
   };
   for (const i of instances) if (matches(i, hay(i), filters, favourites)) groupOf(i.accountId, i.accountName, i.region).instances.push(i);
@@ -78,16 +100,38 @@ export function buildItems(
     // Failures stay visible unless the person is narrowing to something specific.
     if (row.error && !filtering) groupOf(row.accountId, row.accountName, row.region).row = row;
     else if ((row.state === 'loading' || row.state === 'pending') && !filtering) {
-      const id = groupBy === 'account' ? `${row.accountId}|${row.region}` : `${row.region}|${row.accountId}`;
-      const g = groups.get(id);
+      const parentId = groupBy === 'account' ? `account:${row.accountId}` : `region:${row.region}`;
+      const g = parents.get(parentId)?.groups.get(`${row.accountId}|${row.region}`);
       if (g) g.row = row;
     }
   }
+  // A search shows every match, folded or not: a hit hidden in a folded group would look like no hit.
+  const folded = (id: string) => !filtering && collapsed.has(id);
+  const bySort = <T extends { sort: string }>(a: [string, T], b: [string, T]) => a[1].sort.localeCompare(b[1].sort);
   const items: ListItem[] = [];
-  for (const [id, g] of [...groups.entries()].sort((a, b) => a[1].sort.localeCompare(b[1].sort))) {
-    if (g.instances.length === 0 && !g.row?.error) continue;
-    items.push({ kind: 'group', id, title: g.title, detail: g.detail, count: g.instances.length, ...(g.row?.error ? { error: g.row.error } : {}), loading: g.row?.state === 'loading' });
-    for (const i of g.instances.sort(byName)) items.push({ kind: 'instance', id: i.key, instance: i });
+  for (const [parentId, parent] of [...parents.entries()].sort(bySort)) {
+    const groups = [...parent.groups.entries()].filter(([, g]) => g.instances.length > 0 || g.row?.error).sort(bySort);
+    if (groups.length === 0) continue;
+    const count = groups.reduce((n, [, g]) => n + g.instances.length, 0);
+    const failed = groups.filter(([, g]) => g.row?.error && g.row.error.code !== 'names-missing').length;
+    items.push({ kind: 'parent', id: parentId, title: parent.title, count, failed, collapsed: folded(parentId) });
+    if (folded(parentId)) continue;
+    for (const [id, g] of groups) {
+      const row = g.row;
+      items.push({
+        kind: 'group',
+        id,
+        parentId,
+        title: g.title,
+        accountId: g.accountId,
+        region: g.region,
+        count: g.instances.length,
+        ...(row?.error ? { error: row.error, ...(row.roleName ? { roleName: row.roleName } : {}), ...(row.otherRoles?.length ? { otherRoles: row.otherRoles } : {}) } : {}),
+        loading: row?.state === 'loading',
+        collapsed: folded(id),
+      });
+      if (!folded(id)) for (const i of g.instances.sort(byName)) items.push({ kind: 'instance', id: i.key, instance: i });
+    }
   }
   return items;
 }
