@@ -5,7 +5,7 @@ import { TunnelActions } from './TunnelActions';
 import { InstanceContextMenu } from './InstanceContextMenu';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { InstanceSummary, InventoryProgress } from '../../../../preload/contract';
+import type { InstanceSummary, InventoryProgress, IpcError } from '../../../../preload/contract';
 import { api } from '../../api';
 import { setFavourite, updatePreferences, usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
@@ -15,7 +15,7 @@ import { LoginPanel } from '../login/LoginPanel';
 import { useSources } from '../login/useSources';
 import { openShell, selectInstance } from '../terminals/terminal-store';
 import { accountColour } from '../accounts/account-colour';
-import { buildItems, haystack, type Filters, type GroupBy, type ListItem } from './model';
+import { buildItems, haystack, parentIdOf, type Filters, type GroupBy, type ListItem } from './model';
 import { useInventory } from './useInventory';
 
 const ROW_HEIGHT = 34;
@@ -195,7 +195,7 @@ export function InstancesView() {
   const [selectedKey, setSelectedKey] = useState<string>();
   const [contextMenu, setContextMenu] = useState<{ key: string; x: number; y: number } | null>(null);
   const closeContextMenu = useCallback(() => setContextMenu(null), []);
-  const [actionError, setActionError] = useState<{ code: string; message: string; hint?: string }>();
+  const [actionError, setActionError] = useState<IpcError>();
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -211,7 +211,7 @@ export function InstancesView() {
   const toggleFavourite = (key: string) => saved(setFavourite(key, !favourites.has(key)));
   const toggleFold = (id: string) => saved(updatePreferences({ collapsedGroups: collapsed.has(id) ? stored.collapsedGroups.filter((g) => g !== id) : [...stored.collapsedGroups, id] }));
   // Every parent of the whole fleet, not only those a search shows: "Collapse all" means all.
-  const parentIds = useMemo(() => [...new Set([...instances, ...rows].map((r) => (groupBy === 'account' ? `account:${r.accountId}` : `region:${r.region}`)))], [instances, rows, groupBy]);
+  const parentIds = useMemo(() => [...new Set([...instances, ...rows].map((r) => parentIdOf(groupBy, r)))], [instances, rows, groupBy]);
   const allFolded = parentIds.length > 0 && parentIds.every((id) => collapsed.has(id));
   // Folding every parent keeps the account-regions' own folds: unfolding brings the same picture back.
   const foldAll = () => saved(updatePreferences({ collapsedGroups: allFolded ? stored.collapsedGroups.filter((g) => !parentIds.includes(g)) : [...new Set([...stored.collapsedGroups, ...parentIds])] }));
@@ -363,7 +363,7 @@ export function InstancesView() {
           facts={[
             ['Account', detailsOf.accountId],
             ['Region', detailsOf.region === '*' ? 'all regions' : detailsOf.region],
-            ...(detailsOf.roleName ? ([['Role', detailsOf.roleName]] as [string, string][]) : []),
+            ...(detailsOf.roleName ? [['Role', detailsOf.roleName] as [string, string]] : []),
           ]}
           onClose={() => setDetailsOf(undefined)}
         />

@@ -71,6 +71,9 @@ export function matches(i: InstanceSummary, hay: string, f: Filters, favourites:
 
 const byName = (a: InstanceSummary, b: InstanceSummary) => (a.name ?? a.instanceId).localeCompare(b.name ?? b.instanceId);
 
+/** The id of the tree's top level an account-region falls under (what a fold of it is stored as). */
+export const parentIdOf = (groupBy: GroupBy, at: { accountId: string; region: string }): string => (groupBy === 'account' ? `account:${at.accountId}` : `region:${at.region}`);
+
 export function buildItems(
   instances: readonly InstanceSummary[],
   rows: readonly ScanRow[],
@@ -85,8 +88,8 @@ export function buildItems(
   const groupOf = (accountId: string, accountName: string, region: string) => {
     const account = `${accountName} (${accountId})`;
     const where = region === '*' ? 'all regions' : region;
-    const [parentId, parentTitle, parentSort, childTitle, childSort] =
-      groupBy === 'account' ? [`account:${accountId}`, account, `${accountName}|${accountId}`, where, region] : [`region:${region}`, where, region, account, `${accountName}|${accountId}`];
+    const parentId = parentIdOf(groupBy, { accountId, region });
+    const [parentTitle, parentSort, childTitle, childSort] = groupBy === 'account' ? [account, `${accountName}|${accountId}`, where, region] : [where, region, account, `${accountName}|${accountId}`];
     let parent = parents.get(parentId);
     if (!parent) parents.set(parentId, (parent = { title: parentTitle, sort: parentSort, groups: new Map() }));
     const id = `${accountId}|${region}`;
@@ -100,8 +103,7 @@ export function buildItems(
     // Failures stay visible unless the person is narrowing to something specific.
     if (row.error && !filtering) groupOf(row.accountId, row.accountName, row.region).row = row;
     else if ((row.state === 'loading' || row.state === 'pending') && !filtering) {
-      const parentId = groupBy === 'account' ? `account:${row.accountId}` : `region:${row.region}`;
-      const g = parents.get(parentId)?.groups.get(`${row.accountId}|${row.region}`);
+      const g = parents.get(parentIdOf(groupBy, row))?.groups.get(`${row.accountId}|${row.region}`);
       if (g) g.row = row;
     }
   }

@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { toIpcError } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { InstancePicker } from './InstancePicker';
+import { draftFromInstance } from './drafts';
 
 const KINDS: Array<{ id: TunnelKind; label: string }> = [
   { id: 'rdp', label: 'RDP' },
@@ -129,8 +130,11 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
         {!initial.id && (
           <InstancePicker
             onPick={(i) =>
-              // Inventory rows are SSO-discovered: the source is the sso-session the row came from.
-              setForm((f) => ({ ...f, instanceId: i.instanceId, region: i.region, sourceType: 'sso', sourceName: i.sourceId, accountId: i.accountId, roleName: i.roleName, name: f.name || `${i.name ?? i.instanceId} ${KINDS.find((k) => k.id === f.kind)?.label ?? ''}`.trim() }))
+              // The same instance → profile mapping as the explorer's "RDP" / "Forward port…"; only where-to fields are taken.
+              setForm((f) => {
+                const d = toForm(draftFromInstance(i, f.kind));
+                return { ...f, instanceId: d.instanceId, region: d.region, sourceType: d.sourceType, sourceName: d.sourceName, accountId: d.accountId, roleName: d.roleName, name: f.name || d.name };
+              })
             }
           />
         )}
