@@ -58,7 +58,7 @@ describe('bastionless sessions / terminate', () => {
       ['prod', 'us-east-1', 'error'],
       ['staging', 'eu-west-1', 'done'],
     ]);
-    expect(r.stderr).toMatch(/^error: prod \(111122223333\) us-east-1: Access denied: ssm:DescribeSessions — Role \S+ may not call ssm:DescribeSessions in us-east-1\.[^\n]*\n  AWS said: AccessDeniedException: User: \S+ is not authorized to perform: ssm:DescribeSessions/m);
+    expect(r.stderr).toMatch(/^error: prod \(111122223333\) us-east-1: Access denied: ssm:DescribeSessions — Role \S+ may not call ssm:DescribeSessions in us-east-1\.[^\n]*\n {2}AWS said: AccessDeniedException: User: \S+ is not authorized to perform: ssm:DescribeSessions/m);
   });
 
   it('prints a table, and filters by state, owner and target (name or instance id)', async () => {
