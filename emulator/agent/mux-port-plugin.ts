@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { PayloadType, PortFlag } from '../../main/core/ssm/constants';
 import { buildFlag, parseFlag } from '../../main/core/ssm/payloads';
 import { SmuxSession, type SmuxStream } from '../../main/core/ssm/smux';
+import { TickCork } from '../../main/core/ssm/tick-cork';
 import { dial } from './destinations';
 import type { InputResult, PluginContext } from './plugin';
 import { PumpedPlugin } from './pumped-plugin';
@@ -57,6 +58,10 @@ export class MuxPortPlugin extends PumpedPlugin {
         stream.on('close', () => socket.destroy());
         // Either direction ending closes both, as the agent's two copy loops do.
         socket.pipe(stream);
+        // One 1 KiB client message is one smux frame: hold the writes of a tick together, as the
+        // agent's buffered copy loop would, instead of a syscall per frame.
+        const cork = new TickCork();
+        stream.on('data', () => cork.hold(socket));
         stream.pipe(socket);
       },
       () => {

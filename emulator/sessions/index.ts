@@ -90,7 +90,7 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
   }
 
   /** First frame must be the OpenDataChannel TEXT frame with a valid token (§2.2, §11.6). */
-  function onConnection(ws: WebSocket, sessionId: string): void {
+  function onConnection(ws: WebSocket, sessionId: string, socket: Duplex): void {
     const timer = setTimeout(() => ws.close(CLOSE_POLICY, 'no OpenDataChannel frame received'), OPEN_FRAME_TIMEOUT_MS);
     timer.unref();
     ws.once('message', (data: RawData, isBinary: boolean) => {
@@ -107,7 +107,7 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
       if (!check.ok) return reject(check.reason);
       const session = sessions.get(sessionId);
       if (!session || !session.acceptsClients) return reject(`session ${sessionId} is terminated`);
-      session.attach(ws, open.ClientVersion);
+      session.attach(ws, open.ClientVersion, socket);
     });
   }
 
@@ -174,7 +174,7 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nNo such data channel: start a session with StartSession first.\n');
         return true;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, sessionId));
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, sessionId, socket));
       return true;
     },
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Fixture } from '../fixture';
 import { FakeAgent } from '../agent/agent';
@@ -7,6 +8,7 @@ import type { Pace } from '../agent/output-pump';
 import { MessageFlags, MessageType } from '../../main/core/ssm/constants';
 import { decodeMessage, encodeMessage } from '../../main/core/ssm/message';
 import { buildChannelClosed, parseAgentSessionState } from '../../main/core/ssm/payloads';
+import { TickCork } from '../../main/core/ssm/tick-cork';
 import type { SessionPlan } from './documents';
 import { FaultyPipe, type FrameFaultCounters, type RandomSource } from './frame-faults';
 import type { KmsDataKeys, SessionSummary, StartSessionRequest } from './hub';
@@ -53,6 +55,9 @@ export interface SessionStats {
 
 interface Attachment {
   ws: WebSocket;
+  /** The socket under ws, corked per tick so a burst of acks and frames leaves in one write. */
+  socket: Duplex | undefined;
+  cork: TickCork;
   toClient: FaultyPipe;
   toAgent: FaultyPipe;
   bytes: number;
@@ -139,13 +144,15 @@ export class ServiceSession {
   }
 
   /** A client WebSocket presented a valid token for this session. */
-  attach(ws: WebSocket, clientVersion: string | undefined): void {
+  attach(ws: WebSocket, clientVersion: string | undefined, socket?: Duplex): void {
     if (this.client) this.detach(this.client, CLOSE_NORMAL, 'replaced by a newer connection for this session');
     this.counters.connections++;
     this.clientVersion = clientVersion ?? this.clientVersion;
     const faults = (): Fixture['faults'] => this.options.fixture().faults;
     const att: Attachment = {
       ws,
+      socket,
+      cork: new TickCork(),
       bytes: 0,
       dropTimer: undefined,
       dead: false,
@@ -286,6 +293,7 @@ export class ServiceSession {
     if (!this.countBytes(att, frame.length)) return;
     this.counters.framesToClient++;
     this.counters.bytesToClient += frame.length;
+    att.cork.hold(att.socket);
     att.ws.send(frame, { binary: true }, () => {
       if (!att.blocked || att.ws.bufferedAmount > SOCKET_LOW_WATER) return;
       att.blocked = false;

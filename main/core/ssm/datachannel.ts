@@ -24,6 +24,7 @@ import { ReliabilityEngine, type Delivery, type ReliabilityProfile, type Reliabi
 import { ClientHandshake, type SessionInfo } from './handshake';
 import type { GenerateDataKeyFn } from './encryption';
 import type { SsmMessage } from './message';
+import { TickCork } from './tick-cork';
 
 /** Reported to the agent; 4 parts and above 1.2.331.0 so it selects mux and keepalive-off (§9.5). */
 export const CLIENT_VERSION = '1.2.707.0';
@@ -142,7 +143,7 @@ export class DataChannel extends EventEmitter<Events> {
   private ws: WebSocket | undefined;
   /** The current socket's TCP (or TLS) stream, for coalescing writes. */
   private socket: Duplex | undefined;
-  private writesCorked = false;
+  private readonly writes = new TickCork();
   private state: ChannelState = 'connecting';
   private receiver: Receiver | undefined;
   private encrypted = false;
@@ -398,24 +399,10 @@ export class DataChannel extends EventEmitter<Events> {
   private transmit(frame: Buffer): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    this.coalesceWrites();
+    // Every incoming message is acknowledged, so a burst of output is answered by a burst of
+    // small frames: held until the end of the tick, they leave in one write, not a syscall each.
+    this.writes.hold(this.socket);
     ws.send(frame);
-  }
-
-  /**
-   * Every incoming message is acknowledged, so a burst of output is answered by a burst of small
-   * frames. Held until the end of the tick, they leave in one write instead of a syscall each
-   * (the cost that dominated a flood's CPU profile).
-   */
-  private coalesceWrites(): void {
-    const socket = this.socket;
-    if (this.writesCorked || !socket || socket.destroyed) return;
-    this.writesCorked = true;
-    socket.cork();
-    process.nextTick(() => {
-      this.writesCorked = false;
-      socket.uncork();
-    });
   }
 
   private armResend(): void {

@@ -11,7 +11,7 @@
  * so copy it if you keep it beyond the frame's life and the frame buffer is reused.
  * JSON payload builders and parsers for every control payload live in ./payloads.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { ProtocolError } from './errors';
 import { MessageType } from './constants';
 
@@ -98,6 +98,27 @@ export function readUuidWire(source: Uint8Array, offset: number): string {
   return s;
 }
 
+/**
+ * Random bytes for generated message ids, drawn in batches: a 1 KiB upload is one message, and
+ * formatting then re-parsing a randomUUID() string per message was a visible part of its cost.
+ */
+const ID_BATCH = 256;
+const idPool = Buffer.allocUnsafe(16 * ID_BATCH);
+let idPoolNext = ID_BATCH;
+
+/** Writes a fresh random (version 4) UUID straight into wire order. */
+function writeRandomUuidWire(target: Buffer, offset: number): void {
+  if (idPoolNext === ID_BATCH) {
+    randomFillSync(idPool);
+    idPoolNext = 0;
+  }
+  const from = idPoolNext++ * 16;
+  idPool.copy(target, offset, from, from + 16);
+  // Canonical byte 6 holds the version, byte 8 the variant; on the wire they sit at 14 and 0.
+  target[offset + 14] = ((target[offset + 14] as number) & 0x0f) | 0x40;
+  target[offset] = ((target[offset] as number) & 0x3f) | 0x80;
+}
+
 /** Canonical UUID -> 16 wire-order bytes. */
 export function uuidToWire(uuid: string): Uint8Array {
   const out = new Uint8Array(16);
@@ -142,7 +163,8 @@ export function encodeMessage(init: MessageInit): Buffer {
   buf.writeBigUInt64BE(BigInt(createdDate), OFF_CREATED_DATE);
   buf.writeBigInt64BE(BigInt(seq), OFF_SEQUENCE);
   buf.writeBigUInt64BE(BigInt(flags), OFF_FLAGS);
-  writeUuidWire(init.messageId ?? randomUUID(), buf, OFF_MESSAGE_ID);
+  if (init.messageId === undefined) writeRandomUuidWire(buf, OFF_MESSAGE_ID);
+  else writeUuidWire(init.messageId, buf, OFF_MESSAGE_ID);
   buf.set(sha256(payload), OFF_DIGEST);
   buf.writeUInt32BE(payloadType, OFF_PAYLOAD_TYPE);
   buf.writeUInt32BE(payload.length, OFF_PAYLOAD_LENGTH);
