@@ -107,6 +107,12 @@ describe('codec properties', () => {
     );
   });
 
+  it('generated message ids are distinct version-4 UUIDs, also across id batches', () => {
+    const ids = Array.from({ length: 600 }, () => parseMessage(sample()).messageId);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('UUID wire order round-trips', () => {
     fc.assert(
       fc.property(fc.uuid(), (u) => {
