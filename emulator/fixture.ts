@@ -112,6 +112,13 @@ export const FaultsSchema = z.object({
   dropSocketAfterSeconds: z.number().min(0.1).optional(),
   /** The service's ~60-minute socket recycle, compressed; ResumeSession is refused afterwards. */
   recycleAfterSeconds: z.number().min(0.1).optional(),
+  /**
+   * The Session Manager preferences' timeouts, compressed: idleSessionTimeout and
+   * maxSessionDuration (minutes in the preferences) are enforced after this many seconds instead.
+   * Sessions started afterwards use the value.
+   */
+  idleSessionTimeoutSeconds: z.number().min(0.1).optional(),
+  maxSessionDurationSeconds: z.number().min(0.1).optional(),
   /** Fraction (0–1) of data-channel frames reordered, duplicated or delayed in each direction. */
   reorderRate: z.number().min(0).max(1).default(0),
   duplicateRate: z.number().min(0).max(1).default(0),

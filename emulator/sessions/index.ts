@@ -25,7 +25,9 @@ import { TokenStore } from './tokens';
  * - the recycle fault closes the client socket with 1000 "Bye" and ends the session; ResumeSession
  *   then answers AccessDeniedException (HTTP 403), as users report after the ~60-minute recycle;
  * - channel_closed carries `Output: "Session failed: <reason>"` when the agent failed the session;
- * - idle-session timeout and maximum session duration from the preferences are not enforced.
+ * - the idle-session timeout counts from the last frame the client sent (any frame: input,
+ *   acknowledgements, a resent ack); AWS documents "no user activity" and keeps the rest private.
+ *   Both timeouts end the session as TerminateSession does (channel_closed, status Terminated).
  */
 
 const PATH_RE = /^\/v1\/data-channel\/([A-Za-z0-9_.@=,+-]{1,96})$/;
@@ -123,6 +125,12 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
         request: req,
         plan,
         kmsKeyId: prefs.kmsKeyId || undefined,
+        timeouts: {
+          idleMs: (fixture.faults.idleSessionTimeoutSeconds ?? prefs.idleSessionTimeout * 60) * 1000,
+          ...(fixture.faults.maxSessionDurationSeconds !== undefined || prefs.maxSessionDuration !== undefined
+            ? { maxMs: (fixture.faults.maxSessionDurationSeconds ?? prefs.maxSessionDuration! * 60) * 1000 }
+            : {}),
+        },
         pace: options.pace,
         kms: options.kms,
         fixture: options.fixture,

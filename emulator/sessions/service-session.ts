@@ -51,6 +51,7 @@ export interface SessionStats {
   clientVersion: string | undefined;
   relay: RelayCounters;
   agent: ReturnType<FakeAgent['stats']>;
+  idle: IdleStats;
 }
 
 interface Attachment {
@@ -83,6 +84,19 @@ export interface ServiceSessionOptions {
   fixture: () => Fixture;
   random?: RandomSource;
   handshakeTimeoutMs?: number;
+  /** The preferences' idle timeout and maximum duration, as the service enforces them. */
+  timeouts?: { idleMs: number; maxMs?: number };
+}
+
+/** Why the service itself ended a session (not the agent, not TerminateSession). */
+export type ServiceEnd = 'idle-timeout' | 'max-duration';
+
+export interface IdleStats {
+  /** Epoch ms at which the idle timeout ends the session, unless the client sends something first. */
+  deadline: number | undefined;
+  /** Client frames that restarted the idle timer. */
+  resets: number;
+  endedBy: ServiceEnd | undefined;
 }
 
 export class ServiceSession {
@@ -100,6 +114,9 @@ export class ServiceSession {
   private agentClosed: PluginEnd | undefined;
   private clientVersion: string | undefined;
   private recycleTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private maxTimer: NodeJS.Timeout | undefined;
+  private readonly idle: IdleStats = { deadline: undefined, resets: 0, endedBy: undefined };
   private maxSeqFromAgent = -1;
   private maxSeqFromClient = -1;
   readonly counters: RelayCounters = {
@@ -140,6 +157,7 @@ export class ServiceSession {
 
   start(): void {
     this.armRecycle();
+    this.armTimeouts();
     this.agent.start();
   }
 
@@ -173,6 +191,7 @@ export class ServiceSession {
       if (att.dead) return;
       const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!this.countBytes(att, frame.length)) return;
+      this.clientActive();
       this.noteResend(frame, 'client');
       att.toAgent.push(frame);
     });
@@ -191,6 +210,45 @@ export class ServiceSession {
     if (this.client) this.finishClient(this.client, { ok: true, reason });
     // The service tells the agent too; the agent cancels its plugin (§1.5, §11.5).
     this.agent.fromService(this.channelClosedFrame(''));
+  }
+
+  /** Session Manager's own cut-offs: the idle timer (restarted by client traffic) and the maximum duration. */
+  private armTimeouts(): void {
+    const t = this.options.timeouts;
+    if (!t) return;
+    this.restartIdle();
+    if (t.maxMs !== undefined) {
+      this.maxTimer = setTimeout(() => this.endByService('max-duration'), t.maxMs);
+      this.maxTimer.unref();
+    }
+  }
+
+  private restartIdle(): void {
+    const idleMs = this.options.timeouts?.idleMs;
+    if (idleMs === undefined || this.isOver) return;
+    clearTimeout(this.idleTimer);
+    this.idle.deadline = Date.now() + idleMs;
+    this.idleTimer = setTimeout(() => this.endByService('idle-timeout'), idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Any frame from the client counts as activity (see the note in sessions/index.ts). */
+  private clientActive(): void {
+    if (!this.options.timeouts) return;
+    this.idle.resets++;
+    this.restartIdle();
+  }
+
+  private endByService(why: ServiceEnd): void {
+    if (this.isOver || this.status === 'Terminating') return;
+    this.idle.endedBy = why;
+    this.terminate();
+  }
+
+  private clearTimeouts(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.maxTimer);
+    this.idle.deadline = undefined;
   }
 
   /** The compressed 60-minute recycle: the socket is closed "normally" and the session is gone. */
@@ -236,6 +294,7 @@ export class ServiceSession {
       clientVersion: this.clientVersion,
       relay,
       agent: this.agent.stats(),
+      idle: { ...this.idle },
     };
   }
 
@@ -256,6 +315,7 @@ export class ServiceSession {
   /** Stops everything at once (emulator shutdown). */
   dispose(): void {
     clearTimeout(this.recycleTimer);
+    this.clearTimeouts();
     if (this.client) this.detach(this.client, CLOSE_NORMAL, 'emulator shutting down');
     this.agent.cancel('emulator shutting down');
   }
@@ -399,6 +459,7 @@ export class ServiceSession {
   private onAgentClosed(end: PluginEnd): void {
     this.agentClosed = end;
     clearTimeout(this.recycleTimer);
+    this.clearTimeouts();
     this.status = end.ok ? 'Terminated' : 'Failed';
     this.endDate = new Date();
     if (this.client) this.finishClient(this.client, end);

@@ -153,6 +153,9 @@ export class DataChannel extends EventEmitter<Events> {
   private readingPaused = false;
   private reconnects = 0;
   private info: SessionInfo | undefined;
+  /** Epoch ms this channel (so, near enough, its session) was created. */
+  readonly createdAt = Date.now();
+  private sentAt = this.createdAt;
 
   constructor(private readonly options: DataChannelOptions) {
     super();
@@ -279,6 +282,24 @@ export class DataChannel extends EventEmitter<Events> {
     return this.engine.allAcknowledged;
   }
 
+  /**
+   * Epoch ms of the last frame this client wrote to the service (keystrokes, acknowledgements,
+   * keepalives): what Session Manager's idle timeout counts from.
+   */
+  get lastSentAt(): number {
+    return this.sentAt;
+  }
+
+  /**
+   * Client traffic that reaches no program on the instance (see ReliabilityEngine.keepalive), to
+   * keep the service's idle timer from running out. False when the socket is not open or nothing
+   * has been received yet.
+   */
+  keepalive(): boolean {
+    if (this.state !== 'open') return false;
+    return this.engine.keepalive();
+  }
+
   /** Close locally (no TerminateSession: the caller decides that). */
   close(): void {
     this.finish('local', 'closed by the client');
@@ -403,6 +424,7 @@ export class DataChannel extends EventEmitter<Events> {
     // small frames: held until the end of the tick, they leave in one write, not a syscall each.
     this.writes.hold(this.socket);
     ws.send(frame);
+    this.sentAt = Date.now();
   }
 
   private armResend(): void {

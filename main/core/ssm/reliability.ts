@@ -145,6 +145,8 @@ export interface ReliabilityStats {
   outOfOrderReceived: number;
   acksSent: number;
   acksReceived: number;
+  /** Acknowledgements sent again by keepalive(). */
+  keepalivesSent: number;
   droppedFrames: number;
   srttMs: number;
   rttvarMs: number;
@@ -166,6 +168,10 @@ interface OutEntry {
   attempts: number;
 }
 
+function ackFrame(acked: SsmMessage): Buffer {
+  return encodeMessage({ messageType: MessageType.Acknowledge, flags: MessageFlags.SynFin, payload: buildAcknowledge(acked), createdDate: Date.now() });
+}
+
 export class ReliabilityEngine {
   readonly role: Role;
   readonly profile: ReliabilityProfile;
@@ -183,6 +189,8 @@ export class ReliabilityEngine {
   private readonly reorder = new Map<number, SsmMessage>();
   /** The in-order message the owner refused, unacknowledged until it is delivered (holdRefused). */
   private held: SsmMessage | undefined;
+  /** The last stream message we acknowledged, for keepalive(): its ack may be sent again. */
+  private lastAcked: SsmMessage | undefined;
   private srtt: number = RTT.initialSrtt;
   private rttvar: number = RTT.initialRttvar;
   private rto: number = RTT.initialRto;
@@ -200,6 +208,7 @@ export class ReliabilityEngine {
     outOfOrderReceived: 0,
     acksSent: 0,
     acksReceived: 0,
+    keepalivesSent: 0,
     droppedFrames: 0,
   };
 
@@ -280,6 +289,20 @@ export class ReliabilityEngine {
   sendControl(messageType: string, payload: Uint8Array, flags: number = MessageFlags.SynFin): void {
     if (!this.transportUp) return;
     this.hooks.transmit(encodeMessage({ messageType, payload, flags, createdDate: Date.now() }));
+  }
+
+  /**
+   * Traffic that reaches no program: the acknowledgement of the last message we acknowledged,
+   * once more. Not a stream message (no sequence number, never acknowledged, §4.1); the peer looks
+   * the number up in its outgoing buffer, finds it already removed and ignores it (§5.3), exactly
+   * as it treats a duplicate ack. False when there is nothing to acknowledge yet or no transport.
+   */
+  keepalive(): boolean {
+    const acked = this.lastAcked;
+    if (!acked || !this.transportUp || this.closed) return false;
+    this.counters.keepalivesSent++;
+    this.hooks.transmit(ackFrame(acked));
+    return true;
   }
 
   /** True while the window has room; when it returns false, wait for hooks.drain. */
@@ -418,14 +441,8 @@ export class ReliabilityEngine {
   private sendAck(msg: SsmMessage): void {
     if (!this.transportUp) return; // the peer resends; its duplicate gets re-acked
     this.counters.acksSent++;
-    this.hooks.transmit(
-      encodeMessage({
-        messageType: MessageType.Acknowledge,
-        flags: MessageFlags.SynFin,
-        payload: buildAcknowledge(msg),
-        createdDate: Date.now(),
-      }),
-    );
+    this.lastAcked = msg; // a reference, not a copy: this runs once per message of a flood
+    this.hooks.transmit(ackFrame(msg));
   }
 
   private receiveAck(msg: SsmMessage): void {
