@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appChannels, appEvents } from './contract/app';
 import { authChannels, authEvents } from './contract/auth';
+import { countdownsChannels, countdownsEvents } from './contract/countdowns';
 import { inventoryChannels, inventoryEvents } from './contract/inventory';
 import { preferencesChannels, preferencesEvents } from './contract/preferences';
 import { sessionsChannels, sessionsEvents } from './contract/sessions';
@@ -16,6 +17,7 @@ import type { EventDef, IpcError, RequestDef } from './contract/define';
 export const channels = {
   ...appChannels,
   ...authChannels,
+  ...countdownsChannels,
   ...inventoryChannels,
   ...preferencesChannels,
   ...sessionsChannels,
@@ -26,6 +28,7 @@ export const channels = {
 export const events = {
   ...appEvents,
   ...authEvents,
+  ...countdownsEvents,
   ...inventoryEvents,
   ...preferencesEvents,
   ...sessionsEvents,
@@ -46,6 +49,7 @@ export type { IpcError, RequestDef, EventDef };
 export * from './contract/define';
 export * from './contract/app';
 export * from './contract/auth';
+export * from './contract/countdowns';
 export * from './contract/inventory';
 export * from './contract/preferences';
 export * from './contract/sessions';

@@ -7,6 +7,9 @@ import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
 import { createSessionHistory, type SessionHistoryService } from './sessions/index';
+import { createSessionPreferencesReader } from './aws/session-preferences';
+import { createCountdowns } from './countdown/wiring';
+import type { CountdownService } from './countdown/service';
 import { ShellService } from './shells/service';
 import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
@@ -47,6 +50,8 @@ export interface CoreServices {
   sessionHistory: SessionHistoryService;
   shells: ShellService;
   tunnels: TunnelService;
+  /** When Session Manager will cut each tab and tunnel; the opt-in keepalive. */
+  countdowns: CountdownService;
   dispose(): Promise<void>;
 }
 
@@ -71,6 +76,14 @@ export function createCoreServices(options: CoreOptions): CoreServices {
   });
   void tunnels.init();
   const sessionHistory = createSessionHistory(aws, () => [...shells.localSessions(), ...tunnels.localSessions()]);
+  const countdowns = createCountdowns({
+    auth: aws.auth,
+    credentials,
+    preferences,
+    shells,
+    tunnels,
+    sessionPreferences: createSessionPreferencesReader({ credentials }),
+  });
   const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,
@@ -84,7 +97,9 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     sessionHistory,
     shells,
     tunnels,
+    countdowns,
     async dispose() {
+      countdowns.dispose();
       stopFavourites();
       await tunnels.dispose();
       // Quitting keeps shell sessions running for the next start to reconnect to.

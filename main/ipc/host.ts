@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatcher, type Handlers } from './dispatch';
 import { EventBus } from './events';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
+import { countdownsHandlers } from './handlers/countdowns';
 import { inventoryHandlers } from './handlers/inventory';
 import { preferencesHandlers } from './handlers/preferences';
 import { shellsHandlers } from './handlers/shells';
@@ -97,6 +98,7 @@ export function createHostContext(options: HostOptions): HostContext {
   const handlers: Handlers = {
     ...appHandlers({ core, activateMenuItem }),
     ...authHandlers({ core, events, streams }),
+    ...countdownsHandlers({ core, events }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
     ...sessionsHandlers({ core, events }),

@@ -45,6 +45,19 @@ export type KeychainChoice = z.infer<typeof KeychainChoiceSchema>;
 
 const instanceKey = z.string().min(1).max(500);
 
+/**
+ * Countdowns to Session Manager's cut-offs: warn this many minutes ahead; and the opt-in
+ * keepalive, which keeps idle shells and tunnels from the idle timeout with traffic no program
+ * on the instance sees (never the maximum session duration, which AWS enforces).
+ */
+export const CountdownPreferencesSchema = z
+  .object({
+    warnMinutes: z.number().int().min(1).max(60),
+    keepalive: z.boolean(),
+  })
+  .strict();
+export type CountdownPreferences = z.infer<typeof CountdownPreferencesSchema>;
+
 /** A colour an account's tabs and rows carry; 'none' turns off the default red of a "prod" account. */
 export const AccountColourSchema = z.enum(['none', 'red', 'orange', 'yellow', 'green', 'blue', 'purple']);
 export type AccountColour = z.infer<typeof AccountColourSchema>;
@@ -64,6 +77,7 @@ export const preferenceShape = {
   accountColours: z.record(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'), AccountColourSchema),
   /** Instance-list groups folded by the user (ids from the list model, e.g. "account:210987654321"). */
   collapsedGroups: z.array(z.string().min(1).max(300)).max(5000),
+  countdown: CountdownPreferencesSchema,
 };
 
 export const PreferencesSchema = z.object(preferenceShape).strict();
@@ -78,6 +92,7 @@ export const PREFERENCE_DEFAULTS: Preferences = {
   accountColours: {},
   paletteRecent: [],
   collapsedGroups: [],
+  countdown: { warnMinutes: 5, keepalive: false },
 };
 
 /** What the renderer may change directly; the keychain moves a secret, so it has its own channel. */

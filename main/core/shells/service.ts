@@ -3,6 +3,7 @@ import type { StartSessionOptions } from '../aws/sessions';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
 import type { LocalSession } from '../sessions/history';
+import type { CountdownItemSource } from '../countdown/service';
 import { ShellTab, type SuspendedSession, type ShellTabDeps } from './shell-tab';
 import type { StartChoices, StartPreferences, StartScope } from './start-preferences';
 import type { StoredTab, TabStore } from './tab-store';
@@ -111,6 +112,14 @@ export class ShellService {
     return [...this.tabs.entries()].flatMap(([tabId, { tab }]) => {
       const sessionId = tab.currentSessionId;
       return sessionId ? [{ sessionId, kind: 'tab' as const, label: tab.title, close: () => this.close(tabId) }] : [];
+    });
+  }
+
+  /** Each tab with a live session, for its countdown and keepalive. */
+  countdownItems(): CountdownItemSource[] {
+    return [...this.tabs.values()].flatMap(({ tab }) => {
+      const activity = tab.activity;
+      return activity ? [{ id: tab.id, kind: 'tab' as const, label: tab.title, scope: tab.target, sessions: [activity] }] : [];
     });
   }
 

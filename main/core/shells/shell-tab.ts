@@ -4,6 +4,7 @@ import { generateSessionDataKey, type GenerateDataKeyFn } from '../ssm/index';
 import type { SessionService, StartSessionOptions } from '../aws/sessions';
 import type { CredentialsForTarget, SessionTarget } from '../aws/target';
 import { AppError, isAppError } from '../errors';
+import { channelActivity, type SessionActivity } from '../countdown/activity';
 import { EXIT_PROBE_LINE, ExitStatusFilter } from './exit-status';
 import { OutputQueue, type OutputWriter } from './output-queue';
 import type { ShellStatus, TerminalSize } from './types';
@@ -87,6 +88,12 @@ export class ShellTab extends EventEmitter<Events> {
   }
   get currentSessionId(): string | undefined {
     return this.sessionId;
+  }
+  /** The live session's start and traffic, for its countdown; undefined while none is open. */
+  get activity(): SessionActivity | undefined {
+    const channel = this.channel;
+    if (!channel || !this.sessionId || channel.currentState === 'closed' || this.closed) return undefined;
+    return channelActivity(this.sessionId, channel);
   }
   get probing(): boolean {
     return this.init.exitCodeProbe ?? this.target.platform !== 'Windows';

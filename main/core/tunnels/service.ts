@@ -3,6 +3,7 @@ import type { AppStateStore } from '../app-state';
 import type { SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
 import type { LocalSession } from '../sessions/history';
+import type { CountdownItemSource } from '../countdown/service';
 import type { TrayActiveTunnel, TrayProfile } from '../tray-menu';
 import { connectionDetails, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform } from './launchers/index';
 import { createPortSessionOpener, type PortSessionOpenerDeps } from './port-session-opener';
@@ -67,7 +68,7 @@ const trayState = (s: TunnelSnapshot['state']): TrayActiveTunnel['state'] =>
   s === 'starting' ? 'connecting' : s === 'reconnecting' ? 'reconnecting' : s === 'failed' ? 'failed' : 'listening';
 
 export class TunnelService extends EventEmitter<Events> {
-  private readonly running = new Map<string, { tunnel: Tunnel; profile: TunnelProfile }>();
+  private readonly running = new Map<string, { tunnel: Tunnel; profile: TunnelProfile; target: SessionTarget }>();
   private readonly starting = new Map<string, Promise<TunnelStatus>>();
   private notifyTimer: NodeJS.Timeout | undefined;
   private sessions: PortSessionOpenerDeps;
@@ -133,6 +134,11 @@ export class TunnelService extends EventEmitter<Events> {
     );
   }
 
+  /** Each running tunnel and its live sessions, for its countdown and keepalive. */
+  countdownItems(): CountdownItemSource[] {
+    return [...this.running.entries()].map(([id, { tunnel, profile, target }]) => ({ id, kind: 'tunnel' as const, label: profile.name, scope: target, sessions: tunnel.activity() }));
+  }
+
   start(profileId: string): Promise<TunnelStatus> {
     const existing = this.running.get(profileId);
     if (existing) return Promise.resolve(this.status(existing.tunnel, existing.profile));
@@ -150,7 +156,7 @@ export class TunnelService extends EventEmitter<Events> {
     const tunnel = new Tunnel(opener, { bindAddress: profile.bindAddress, localPort: profile.localPort, poolSize: profile.poolSize });
     tunnel.on('change', () => this.scheduleNotify());
     await tunnel.start();
-    this.running.set(profileId, { tunnel, profile });
+    this.running.set(profileId, { tunnel, profile, target });
     await this.deps.store.touch(profileId).catch(() => undefined);
     this.notifyNow();
     return this.status(tunnel, profile);

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { ClosedEvent, PortMode } from '../ssm/index';
 import type { OpenedPortSession, PortSessionOpener } from './port-session-opener';
 import { ThroughputMeter } from './throughput';
+import { channelActivity, type SessionActivity } from '../countdown/activity';
 
 /**
  * One tunnel: a local listener that stays bound while the sessions behind it come and go.
@@ -270,6 +271,11 @@ export class Tunnel extends EventEmitter<Events> {
   }
 
   /** The Session Manager sessions the tunnel holds now (one, or a pool's). */
+  /** Each live session's start and traffic, for the countdowns and the keepalive. */
+  activity(): SessionActivity[] {
+    return this.slots.filter((s) => s.session.port.channel.currentState !== 'closed').map((s) => channelActivity(s.session.sessionId, s.session.port.channel));
+  }
+
   sessionIds(): string[] {
     return this.slots.map((s) => s.session.sessionId);
   }

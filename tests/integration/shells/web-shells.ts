@@ -3,6 +3,7 @@ import { createDispatcher, type Handlers } from '../../../main/ipc/dispatch';
 import { EventBus } from '../../../main/ipc/events';
 import { appHandlers } from '../../../main/ipc/handlers/app';
 import { authHandlers } from '../../../main/ipc/handlers/auth';
+import { countdownsHandlers } from '../../../main/ipc/handlers/countdowns';
 import { preferencesHandlers } from '../../../main/ipc/handlers/preferences';
 import { inventoryHandlers } from '../../../main/ipc/handlers/inventory';
 import { sessionsHandlers } from '../../../main/ipc/handlers/sessions';
@@ -37,6 +38,7 @@ export async function startWebShells(given?: ShellsEnv<ShellsEmulator>): Promise
   const handlers: Handlers = {
     ...appHandlers({ core, activateMenuItem: () => false }),
     ...authHandlers({ core, events, streams }),
+    ...countdownsHandlers({ core, events }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
     ...sessionsHandlers({ core, events }),

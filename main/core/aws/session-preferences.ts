@@ -1,0 +1,82 @@
+import { GetDocumentCommand, SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import type { SessionManagerPreferences } from '../countdown/model';
+import type { CredentialsForTarget, SessionTarget } from './target';
+
+/**
+ * The account-region's Session Manager preferences: the inputs of the `SSM-SessionManagerRunShell`
+ * document (GetDocument), which is where the console's "Preferences" page keeps them. Read once
+ * per (account, region) and role, and kept for the run; a refusal (no ssm:GetDocument) or a
+ * malformed document is remembered as "unknown", so countdowns simply leave out the idle and
+ * maximum-duration cuts instead of guessing.
+ */
+
+export const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
+/** What AWS uses when the preference is empty: 20 minutes. */
+export const DEFAULT_IDLE_MINUTES = 20;
+
+/** The document stores numbers as strings ("20"); an empty string means "not set". */
+const minutes = (max: number) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => (typeof v === 'number' ? v : v.trim() === '' ? undefined : Number(v)))
+    .pipe(z.number().int().min(1).max(max).optional());
+
+const RunShellContentSchema = z.object({
+  inputs: z
+    .object({
+      idleSessionTimeout: minutes(60).optional(),
+      maxSessionDuration: minutes(1440).optional(),
+    })
+    .passthrough()
+    .default({}),
+});
+
+/** Parses GetDocument's Content (JSON text) into the two timeouts; throws on a malformed document. */
+export function parseSessionPreferences(content: string): SessionManagerPreferences {
+  const parsed = RunShellContentSchema.parse(JSON.parse(content));
+  const { idleSessionTimeout, maxSessionDuration } = parsed.inputs;
+  return { idleSessionTimeout: idleSessionTimeout ?? DEFAULT_IDLE_MINUTES, ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}) };
+}
+
+export type PreferencesScope = Pick<SessionTarget, 'sourceId' | 'accountId' | 'roleName' | 'region'>;
+
+export interface SessionPreferencesReader {
+  /** The preferences, or undefined when they cannot be read (refused, missing, malformed). */
+  get(scope: PreferencesScope): Promise<SessionManagerPreferences | undefined>;
+  /** Known without asking (undefined: not asked yet, or unknown). */
+  peek(scope: PreferencesScope): SessionManagerPreferences | undefined;
+}
+
+export function createSessionPreferencesReader(options: { credentials: CredentialsForTarget; clientConfig?: Partial<SSMClientConfig>; log?: (line: string) => void }): SessionPreferencesReader {
+  const answers = new Map<string, Promise<SessionManagerPreferences | undefined>>();
+  const known = new Map<string, SessionManagerPreferences>();
+  const keyOf = (s: PreferencesScope) => `${s.sourceId}|${s.accountId}|${s.roleName}|${s.region}`;
+  return {
+    get(scope) {
+      const key = keyOf(scope);
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = (async () => {
+          const client = new SSMClient({ region: scope.region, credentials: options.credentials(scope), ...options.clientConfig });
+          try {
+            const out = await client.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT, DocumentFormat: 'JSON' }));
+            const prefs = parseSessionPreferences(out.Content ?? '{}');
+            known.set(key, prefs);
+            return prefs;
+          } catch (err) {
+            options.log?.(`Session Manager preferences of ${scope.accountId}/${scope.region} unknown: ${err instanceof Error ? err.message : String(err)}`);
+            return undefined;
+          } finally {
+            client.destroy();
+          }
+        })();
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+    peek(scope) {
+      return known.get(keyOf(scope));
+    },
+  };
+}
