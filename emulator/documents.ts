@@ -1,4 +1,4 @@
-import type { Fixture, SessionPreferences } from './fixture';
+import type { Fixture, SessionDocument, SessionPreferences } from './fixture';
 import { SessionPreferencesSchema } from './fixture';
 import { EmulatorApiError } from './errors';
 
@@ -83,9 +83,15 @@ function content(name: string, prefs: SessionPreferences): Record<string, unknow
   }
 }
 
-export function getSessionDocument(name: string, prefs: SessionPreferences, version?: string) {
-  const doc = content(name, prefs);
-  if (!doc) throw new EmulatorApiError('InvalidDocument', `Document with name ${name} does not exist. The emulator knows the Session Manager documents SSM-SessionManagerRunShell, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost, AWS-StartSSHSession, AWS-StartInteractiveCommand and AWS-StartNonInteractiveCommand.`);
+/** The account's own document of that name in this account-region (a regional one wins over one given for everywhere). */
+export function customDocumentFor(fixture: Fixture, name: string, account: string, region: string): SessionDocument | undefined {
+  const matching = fixture.documents.filter((d) => d.name === name && (d.account === undefined || d.account === account) && (d.region === undefined || d.region === region));
+  return matching.find((d) => d.account !== undefined && d.region !== undefined) ?? matching.find((d) => d.account !== undefined) ?? matching[0];
+}
+
+export function getSessionDocument(name: string, prefs: SessionPreferences, version?: string, custom?: SessionDocument) {
+  const doc = content(name, prefs) ?? custom?.content;
+  if (!doc) throw new EmulatorApiError('InvalidDocument', `Document with name ${name} does not exist. The emulator knows the Session Manager documents SSM-SessionManagerRunShell, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost, AWS-StartSSHSession, AWS-StartInteractiveCommand and AWS-StartNonInteractiveCommand, and the fixture's own documents.`);
   if (version !== undefined && version !== '1' && version !== '$LATEST' && version !== '$DEFAULT')
     throw new EmulatorApiError('InvalidDocumentVersion', `The document version ${version} is not valid or does not exist; documents in the emulator have version 1.`);
   return {

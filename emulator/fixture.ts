@@ -65,6 +65,33 @@ export const SessionPreferencesSchema = z.object({
   shellProfileLinux: z.string().optional(),
 });
 
+const documentName = z.string().regex(/^[a-zA-Z0-9_\-.]{3,128}$/, 'a document name is 3–128 of a-z A-Z 0-9 _ - .');
+const DocumentParameterSchema = z.object({ type: z.literal('String'), description: z.string().optional(), default: z.string().optional(), allowedPattern: z.string().optional() });
+const CommandsPropertiesSchema = z
+  .partialRecord(z.enum(['linux', 'windows', 'macos']), z.object({ commands: z.union([z.string(), z.array(z.string()).min(1)]), runAsElevated: z.boolean().optional() }))
+  .refine((p) => Object.keys(p).length > 0, 'a commands document needs properties for at least one of linux, windows, macos');
+
+/**
+ * A Session document of the account's own (Documents → Create document → Session), as
+ * GetDocument returns it. Session Manager documents are regional: give account and region, or
+ * leave them out for every account-region. AWS reserves the prefixes AWS-, Amazon and amzn.
+ */
+export const SessionDocumentSchema = z.object({
+  name: documentName.refine((n) => !/^(aws-|amazon|amzn)/i.test(n), 'names starting with AWS-, Amazon or amzn are reserved by AWS'),
+  account: accountId.optional(),
+  region: regionName.optional(),
+  content: z.discriminatedUnion('sessionType', [
+    z.object({ schemaVersion: z.string().default('1.0'), description: z.string().optional(), sessionType: z.literal('Standard_Stream'), inputs: z.record(z.string(), z.unknown()).default({}) }),
+    z.object({
+      schemaVersion: z.string().default('1.0'),
+      description: z.string().optional(),
+      sessionType: z.enum(['InteractiveCommands', 'NonInteractiveCommands']),
+      parameters: z.record(z.string(), DocumentParameterSchema).default({}),
+      properties: CommandsPropertiesSchema,
+    }),
+  ]),
+});
+
 /** Session statuses DescribeSessions reports; the last two are History, the others Active. */
 export const ACTIVE_SESSION_STATUSES = ['Connected', 'Connecting', 'Disconnected', 'Terminating'] as const;
 export const HISTORY_SESSION_STATUSES = ['Terminated', 'Failed'] as const;
@@ -142,6 +169,8 @@ export const FixtureSchema = z.object({
   sessionPreferences: z.record(z.string(), SessionPreferencesSchema).default({}),
   /** Sessions DescribeSessions knows from before the emulator started (history, other users' sessions). */
   sessions: z.array(SeededSessionSchema).default([]),
+  /** Session documents of the accounts' own, next to the AWS-managed ones GetDocument always knows. */
+  documents: z.array(SessionDocumentSchema).default([]),
   faults: FaultsSchema.default(FaultsSchema.parse({})),
 });
 
@@ -152,6 +181,7 @@ export type FixtureInstance = z.infer<typeof InstanceSchema>;
 export type FixtureFaults = z.infer<typeof FaultsSchema>;
 export type SessionPreferences = z.infer<typeof SessionPreferencesSchema>;
 export type SeededSession = z.infer<typeof SeededSessionSchema>;
+export type SessionDocument = z.infer<typeof SessionDocumentSchema>;
 
 export class FixtureError extends Error {
   override name = 'FixtureError';
@@ -183,6 +213,15 @@ export function parseFixture(input: unknown, source = 'fixture'): Fixture {
     else if (!account.regions.includes(s.region)) problems.push(`  sessions.${i} (${s.id}): region ${s.region} is not enabled for account ${s.account}`);
     if (seenSessions.has(s.id)) problems.push(`  sessions.${i}: duplicate session id ${s.id}`);
     seenSessions.add(s.id);
+  });
+  const seenDocuments = new Set<string>();
+  fixture.documents.forEach((d, i) => {
+    const account = d.account === undefined ? undefined : accounts.get(d.account);
+    if (d.account !== undefined && !account) problems.push(`  documents.${i} (${d.name}): account ${d.account} is not in accounts`);
+    else if (account && d.region !== undefined && !account.regions.includes(d.region)) problems.push(`  documents.${i} (${d.name}): region ${d.region} is not enabled for account ${d.account}`);
+    const where = `${d.name}@${d.account ?? '*'}/${d.region ?? '*'}`;
+    if (seenDocuments.has(where)) problems.push(`  documents.${i}: duplicate document ${d.name} for the same account and region`);
+    seenDocuments.add(where);
   });
   if (problems.length) throw new FixtureError(`${source} has inconsistent references:\n${problems.join('\n')}`);
   return fixture;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Caller } from './auth';
 import type { EmulatorContext } from './context';
-import { getSessionDocument, sessionPreferencesFor } from './documents';
+import { customDocumentFor, getSessionDocument, sessionPreferencesFor } from './documents';
 import { EmulatorApiError } from './errors';
 import type { FixtureInstance } from './fixture';
 import { parseInput as parse } from './http';
@@ -298,7 +298,8 @@ export function createSsmService(ctx: EmulatorContext, hub: () => SessionHub): J
           const req = parse(GetDocumentInput, input);
           if (req.DocumentFormat && req.DocumentFormat !== 'JSON')
             throw new EmulatorApiError('InvalidDocumentOperation', `The emulator serves session documents as JSON only; omit DocumentFormat or pass JSON (got ${req.DocumentFormat}).`);
-          return getSessionDocument(req.Name, sessionPreferencesFor(ctx.fixture(), caller.account, caller.region), req.DocumentVersion);
+          const fixture = ctx.fixture();
+          return getSessionDocument(req.Name, sessionPreferencesFor(fixture, caller.account, caller.region), req.DocumentVersion, customDocumentFor(fixture, req.Name, caller.account, caller.region));
         },
       },
     },

@@ -1,4 +1,5 @@
 import { EmulatorApiError } from '../errors';
+import type { FixtureInstance, SessionDocument } from '../fixture';
 import type { SessionTypeName } from '../../main/core/ssm/payloads';
 
 /**
@@ -53,8 +54,35 @@ function rejectUnknown(parameters: Record<string, string[]>, allowed: string[], 
   }
 }
 
-/** Resolves a StartSession document and its parameters; throws EmulatorApiError on bad input. */
-export function planSession(documentName: string, parameters: Record<string, string[]>): SessionPlan {
+/** "{{ name }}" → the parameter's value (or its default), as the service fills a document in. */
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => values[name] ?? '');
+}
+
+/**
+ * An account's own Standard_Stream or commands document. A commands document without
+ * properties for the instance's platform is refused (InvalidDocument) before any session exists.
+ */
+function planCustom(doc: SessionDocument, parameters: Record<string, string[]>, platform: FixtureInstance['platform']): SessionPlan {
+  const documentName = doc.name;
+  const c = doc.content;
+  if (c.sessionType === 'Standard_Stream') {
+    rejectUnknown(parameters, [], documentName);
+    return { documentName, sessionType: 'Standard_Stream', properties: null, work: { kind: 'shell' } };
+  }
+  rejectUnknown(parameters, Object.keys(c.parameters), documentName);
+  const values = Object.fromEntries(Object.entries(c.parameters).map(([name, p]) => [name, single(parameters, name, p.default, documentName)]));
+  const key = platform.toLowerCase() as 'linux' | 'windows' | 'macos';
+  const props = c.properties[key];
+  if (!props) throw new EmulatorApiError('InvalidDocument', `Document ${documentName} has no properties for the ${platform} platform (it has ${Object.keys(c.properties).join(', ')}).`);
+  const command = fill(Array.isArray(props.commands) ? props.commands.join('\n') : props.commands, values);
+  return c.sessionType === 'InteractiveCommands'
+    ? { documentName, sessionType: 'InteractiveCommands', properties: null, work: { kind: 'interactive-command', command } }
+    : { documentName, sessionType: 'NonInteractiveCommands', properties: null, work: { kind: 'non-interactive-command', command } };
+}
+
+/** Resolves a StartSession document and its parameters; throws EmulatorApiError on bad input. `custom`: the account's own document of that name, if any. */
+export function planSession(documentName: string, parameters: Record<string, string[]>, custom?: { document: SessionDocument; platform: FixtureInstance['platform'] }): SessionPlan {
   switch (documentName) {
     case DEFAULT_DOCUMENT:
       rejectUnknown(parameters, [], documentName);
@@ -109,6 +137,7 @@ export function planSession(documentName: string, parameters: Record<string, str
       };
     }
     default:
+      if (custom) return planCustom(custom.document, parameters, custom.platform);
       throw new EmulatorApiError(
         'InvalidDocument',
         `Document ${documentName} does not exist in the emulator. Use SSM-SessionManagerRunShell, AWS-StartInteractiveCommand, AWS-StartNonInteractiveCommand, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost or AWS-StartSSHSession.`,

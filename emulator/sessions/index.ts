@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EmulatorApiError } from '../errors';
-import { sessionPreferencesFor } from '../documents';
+import { customDocumentFor, sessionPreferencesFor } from '../documents';
 import type { Fixture, FixtureInstance } from '../fixture';
 import { parseOpenDataChannel } from '../../main/core/ssm/payloads';
 import { planSession } from './documents';
@@ -117,7 +117,8 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
     start(req: StartSessionRequest): SessionCredentials {
       const fixture = options.fixture();
       assertReachable(fixture, req.instance);
-      const plan = planSession(req.documentName, req.parameters);
+      const own = customDocumentFor(fixture, req.documentName, req.account, req.region);
+      const plan = planSession(req.documentName, req.parameters, own ? { document: own, platform: req.instance.platform } : undefined);
       const prefs = sessionPreferencesFor(fixture, req.account, req.region);
       const id = newSessionId(req.owner);
       const session = new ServiceSession({

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AppStateStore } from './app-state';
 import type { AuthService } from './aws/auth';
-import { createAwsServices, type AwsServicesOptions } from './aws/index';
+import { createAwsServices, type AwsServices, type AwsServicesOptions } from './aws/index';
 import type { InventoryService } from './aws/inventory';
 import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
@@ -46,6 +46,8 @@ export interface CoreServices {
   /** The user's preferences (preferences.json), shared with the CLI and every window. */
   preferences: PreferencesStore;
   sessions: SessionService;
+  /** Why a target cannot be reached: read-only checks as its role, the first problem and its fix. */
+  doctor: AwsServices['doctor'];
   /** Sessions (active and past) across every signed-in account-region; terminate any of them. */
   sessionHistory: SessionHistoryService;
   shells: ShellService;
@@ -94,6 +96,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     credentials,
     preferences,
     sessions,
+    doctor: aws.doctor,
     sessionHistory,
     shells,
     tunnels,

@@ -26,6 +26,8 @@ export const DoctorCheckSchema = z.object({
   summary: z.string(),
   /** What to do, when the status is fail or warn. */
   fix: z.string().optional(),
+  /** Where a number the verdict rests on comes from (the agent-version table's sources). */
+  source: z.string().optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
 

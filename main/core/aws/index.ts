@@ -16,6 +16,8 @@ import { cliCacheDir } from './cli-cache';
 import type { Clock } from './clock';
 import { CredentialsService } from './credentials';
 import { InventoryService, type InventoryConcurrency } from './inventory';
+import type { DoctorReport } from '../../../preload/contract/doctor';
+import { runDoctor, type DoctorRequest } from '../doctor/index';
 import { createSessionService, type SessionService } from './sessions';
 import { sdkOidcApi, type OidcApi } from './sso';
 import type { CredentialsForTarget } from './target';
@@ -61,6 +63,8 @@ export interface AwsServices {
   sessions: SessionService;
   /** The ARN a scope's credentials act as (DescribeSessions' Owner). */
   callerArn: CallerArn;
+  /** The connectivity doctor: why a target cannot be reached, from read-only calls as its role. */
+  doctor(req: DoctorRequest): Promise<DoctorReport>;
   dispose(): Promise<void>;
 }
 
@@ -139,6 +143,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     inventory,
     sessions,
     callerArn,
+    doctor: (req) => runDoctor({ auth, credentials, sessions, clientConfig: endpointConfig }, req),
     async dispose() {
       for (const off of unsubscribe) off();
       inventory.dispose();

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
 import type { SessionScope } from '../../../preload/contract/sessions';
 import type { IpcError } from '../../../preload/contract/define';
+import { errorName, isAccessDenied, parseDenial } from './aws-errors';
 import { AppError } from '../errors';
 import { readInventoryCache, writeInventoryCache } from '../store/inventory-cache';
 import type { AuthService } from './auth';
@@ -77,16 +78,15 @@ const CLIENT_DEFAULTS = {
   userAgentAppId: 'bastionless',
   logger: SILENT_SDK_LOGGER,
 } as const;
-const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
 
 /** What a failed call means for the person reading the row; `needs` names the permissions the call takes. */
 export function explainScanError(err: unknown, where: { accountId: string; region: string; roleName?: string }, needs = 'ssm:DescribeInstanceInformation and ec2:DescribeInstances'): IpcError {
   if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   const name = errorName(err);
   const detail = err instanceof Error ? err.message : String(err);
-  if (/AccessDenied|UnauthorizedOperation|Forbidden/i.test(name)) {
+  if (isAccessDenied(name)) {
     // IAM names the refused action ("… is not authorized to perform: ssm:X on resource …"); EC2 does not.
-    const action = /perform: ([\w-]+:[\w*-]+)/.exec(detail)?.[1] ?? needs;
+    const action = parseDenial(detail).action ?? needs;
     const who = where.roleName ? `Role ${where.roleName}` : 'This role';
     const place = where.region === '*' ? '' : ` in ${where.region}`;
     return { code: 'access-denied', message: `Access denied: ${action}`, hint: `${who} may not call ${action}${place}. Retry, or use another role.`, detail: `${name}: ${detail}` };

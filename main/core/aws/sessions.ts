@@ -9,6 +9,7 @@ import {
   type SSMClientConfig,
 } from '@aws-sdk/client-ssm';
 import { AppError } from '../errors';
+import { errorName } from './aws-errors';
 import type { CredentialsForTarget, SessionTarget } from './target';
 
 /**
@@ -36,6 +37,8 @@ export type SessionApiScope = Pick<SessionTarget, 'sourceId' | 'accountId' | 'ro
 
 export interface SessionService {
   start(target: SessionTarget, options?: StartSessionOptions): Promise<StartedSession>;
+  /** The error of the last StartSession on this target, while no later one succeeded (the doctor translates it). */
+  lastStartFailure(target: SessionTarget): unknown;
   /** New token (and URL) for a session whose socket dropped; throws AppError 'session-gone' when refused. */
   resume(target: SessionTarget, sessionId: string): Promise<{ tokenValue: string; streamUrl: string }>;
   terminate(scope: SessionApiScope, sessionId: string): Promise<void>;
@@ -49,7 +52,6 @@ export interface SessionServiceOptions {
   clientConfig?: Partial<SSMClientConfig>;
 }
 
-const errorName = (err: unknown) => (err instanceof Error ? err.name : '');
 
 function explainStartError(err: unknown, target: SessionTarget): AppError {
   const label = target.name ? `${target.name} (${target.instanceId})` : target.instanceId;
@@ -81,7 +83,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
     return client;
   };
 
+  // Per (source, account, role, region, instance): what the last failed StartSession answered.
+  const failures = new Map<string, unknown>();
+  const failureKey = (t: SessionTarget) => `${t.sourceId}|${t.accountId}|${t.roleName}|${t.region}|${t.instanceId}`;
+
   return {
+    lastStartFailure: (target) => failures.get(failureKey(target)),
     async start(target, startOptions = {}) {
       try {
         const out = await clientFor(target).send(
@@ -95,9 +102,12 @@ export function createSessionService(options: SessionServiceOptions): SessionSer
         if (!out.SessionId || !out.TokenValue || !out.StreamUrl) {
           throw new AppError('start-session-failed', 'StartSession answered without a session id, token or stream URL.');
         }
+        failures.delete(failureKey(target));
         return { sessionId: out.SessionId, tokenValue: out.TokenValue, streamUrl: out.StreamUrl };
       } catch (err) {
-        throw err instanceof AppError ? err : explainStartError(err, target);
+        const explained = err instanceof AppError ? err : explainStartError(err, target);
+        failures.set(failureKey(target), explained);
+        throw explained;
       }
     },
     async resume(target, sessionId) {

@@ -97,6 +97,8 @@ export function requirementsFor(feature: DoctorFeature, sessionType: string | un
 
 /** true / false, or undefined when the agent's version is not a comparable four-part number. */
 export function meets(agentVersion: string, requirement: AgentRequirement): boolean | undefined {
+  // compareVersions stops at the first differing part; the whole version must be numbers.
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(agentVersion)) return undefined;
   const c = compareVersions(agentVersion, requirement.version);
   if (c === undefined) return undefined;
   return requirement.inclusive ? c >= 0 : c > 0;

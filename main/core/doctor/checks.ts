@@ -82,14 +82,19 @@ function signIn(f: DoctorFacts): Verdict {
 
 function permissions(f: DoctorFacts): Verdict {
   if (!f.credentials?.ok) return skip('Not checked: no credentials.');
-  const calls = [f.node, f.ec2, f.preferences, f.document];
-  const refused = [...new Set(calls.flatMap((o) => { const e = denied(o); return e ? [deniedText(e)] : []; }))];
-  if (refused.length) {
+  const refusedBy = (calls: Array<Outcome<unknown> | undefined>) => [...new Set(calls.flatMap((o) => { const e = denied(o); return e ? [deniedText(e)] : []; }))];
+  const actions = (texts: string[]) => texts.map((t) => t.split(' on ')[0]).join(', ');
+  // Without DescribeInstanceInformation the app cannot list the instance (nor the doctor judge it).
+  const blocking = refusedBy([f.node]);
+  const other = refusedBy([f.ec2, f.preferences, f.document]);
+  if (blocking.length) {
     return fail(
-      `Role ${f.target.roleName} in ${where(f)} may not call ${refused.join(', ')}.`,
-      `Add ${refused.map((r) => r.split(' on ')[0]).join(', ')} to the permission set or policy of ${f.target.roleName}, or use a role that has ${refused.length > 1 ? 'them' : 'it'}.`,
+      `Role ${f.target.roleName} in ${where(f)} may not call ${[...blocking, ...other].join(', ')}.`,
+      `Add ${actions([...blocking, ...other])} to the permission set or policy of ${f.target.roleName}, or use a role that has ${blocking.length + other.length > 1 ? 'them' : 'it'}.`,
     );
   }
+  // EC2 names and the documents help the diagnosis; StartSession works without them.
+  if (other.length) return warn(`Role ${f.target.roleName} in ${where(f)} may not call ${other.join(', ')}, so some checks below are unknown.`, `Add ${actions(other)} to the permission set or policy of ${f.target.roleName} for a full diagnosis.`);
   const asked = ['ssm:DescribeInstanceInformation', ...(f.ec2 ? ['ec2:DescribeInstances'] : []), 'ssm:GetDocument'];
   return pass(`The read APIs answered (${asked.join(', ')}); ssm:StartSession itself shows only when a session starts.`);
 }
@@ -136,8 +141,8 @@ function agentVersion(f: DoctorFacts): Verdict {
   for (const r of reqs) {
     const ok = meets(version, r);
     if (ok === undefined) return warn(`Agent version "${version}" cannot be compared with the versions features need.`, AGENT_FIX);
-    if (!ok && r.blocking) return fail(`SSM agent ${version} on ${label(f)} is too old: ${r.label} needs ${thresholdText(r)} (${r.source}).`, AGENT_FIX);
-    if (!ok) return warn(`SSM agent ${version} works, but without ${r.label}, which needs ${thresholdText(r)} (${r.source}).`, AGENT_FIX);
+    if (!ok && r.blocking) return { ...fail(`SSM agent ${version} on ${label(f)} is too old: ${r.label} needs ${thresholdText(r)}.`, AGENT_FIX), source: r.source };
+    if (!ok) return { ...warn(`SSM agent ${version} works, but without ${r.label}, which needs ${thresholdText(r)}.`, AGENT_FIX), source: r.source };
   }
   return pass(`SSM agent ${version} supports ${FEATURE_NAMES[f.feature]}${n.value.isLatestVersion === false ? ' (a newer agent exists)' : ''}.`);
 }
@@ -146,7 +151,7 @@ const SHELL_TYPES = ['Standard_Stream', 'InteractiveCommands', 'NonInteractiveCo
 
 function document(f: DoctorFacts): Verdict {
   const platform = f.node?.ok && f.node.value ? f.node.value.platform : f.ec2?.ok && f.ec2.value ? (f.ec2.value.platform === 'Windows' ? 'Windows' : 'Linux') : undefined;
-  if (f.feature === 'rdp' && platform && platform !== 'Windows') {
+  if (f.feature === 'rdp' && (platform === 'Linux' || platform === 'MacOS')) {
     return fail(`${label(f)} runs ${platform}, which has no RDP server by default.`, 'Open a shell instead, or forward the port of your own remote-desktop server with --feature port.');
   }
   const d = f.document;
@@ -203,7 +208,7 @@ function startSession(f: DoctorFacts): Verdict {
   }
   if (isAccessDenied(e.name)) {
     const text = deniedText(e);
-    return fail(`StartSession was refused: role ${f.target.roleName} may not call ${text}.`, `Allow ${text.split(' on ')[0]}${text.includes(' on ') ? ` on ${text.split(' on ')[1]}` : ''} in the permission set or policy of ${f.target.roleName}, or use a role that has it.`);
+    return fail(`StartSession was refused: role ${f.target.roleName} may not call ${text}.`, `Allow ${text} in the permission set or policy of ${f.target.roleName}, or use a role that has it.`);
   }
   if (e.name === 'InvalidDocument') return fail(`StartSession refused the document ${f.documentName}: ${e.message}`, 'Pick a session document that exists in this region and that you may use.');
   if (/Throttl/i.test(e.name)) return warn('StartSession was throttled.', 'Wait a few seconds and try again.');

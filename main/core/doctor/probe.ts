@@ -45,7 +45,7 @@ export interface DoctorRequest {
   documentName?: string;
   /** The user asked to connect: start a session with the document (then end it at once) to hear StartSession's own answer. */
   connect?: { parameters?: Record<string, string[]> };
-  /** The error of the user's own failed attempt (e.g. the tab that failed), translated as StartSession's answer. */
+  /** The error of the user's own failed attempt, translated as StartSession's answer. Default: the session service's last failure on this target. */
   startError?: unknown;
 }
 
@@ -169,7 +169,16 @@ export async function gatherFacts(deps: DoctorDeps, req: DoctorRequest): Promise
           throw err;
         }
       }),
-      outcome('ssm:GetDocument', async () => parseDocument((await getDocument(facts.documentName)).Content)),
+      outcome('ssm:GetDocument', async () => {
+        try {
+          return parseDocument((await getDocument(facts.documentName)).Content);
+        } catch (err) {
+          // StartSession without a document uses the service's own Standard_Stream default when
+          // the account never saved preferences (no SSM-SessionManagerRunShell of its own).
+          if (facts.documentName === PREFERENCES_DOCUMENT && errorName(err) === 'InvalidDocument') return { sessionType: 'Standard_Stream' };
+          throw err;
+        }
+      }),
     ]);
     facts.node = node;
     if (ec2Info) facts.ec2 = ec2Info;
@@ -194,16 +203,20 @@ export async function gatherFacts(deps: DoctorDeps, req: DoctorRequest): Promise
     kms.destroy();
   }
 
-  if (req.startError !== undefined) {
-    facts.startSession = { ok: false, error: awsFailure(req.startError, 'ssm:StartSession') };
-  } else if (req.connect && deps.sessions) {
+  // Asked to connect: try now. Otherwise the user's own failed attempt (given, or the last one
+  // this process made on the target) is StartSession's answer; no session is opened unasked.
+  if (req.startError === undefined && req.connect && deps.sessions) {
     try {
-      const started = await deps.sessions.start(target, { documentName: facts.documentName, ...(req.connect.parameters ? { parameters: req.connect.parameters } : {}), reason: 'bastionless doctor' });
+      // The shell's default goes unnamed, as the app starts it (the account may have no such document).
+      const started = await deps.sessions.start(target, { ...(facts.documentName === PREFERENCES_DOCUMENT ? {} : { documentName: facts.documentName }), ...(req.connect.parameters ? { parameters: req.connect.parameters } : {}), reason: 'bastionless doctor' });
       await deps.sessions.terminate(target, started.sessionId).catch(() => undefined);
       facts.startSession = { ok: true };
     } catch (err) {
       facts.startSession = { ok: false, error: awsFailure(err, 'ssm:StartSession') };
     }
+  } else {
+    const startError = req.startError ?? deps.sessions?.lastStartFailure(target);
+    if (startError !== undefined) facts.startSession = { ok: false, error: awsFailure(startError, 'ssm:StartSession') };
   }
   return facts;
 }

@@ -22,7 +22,11 @@ describe('emulated agent: commands, KMS and start errors', () => {
           { id: OFFLINE },
           { id: LOST, pingStatus: 'ConnectionLost' },
         ],
-        { sessionPreferences: { [`${ACCOUNT}/${REGION}`]: { kmsKeyId: 'alias/session-key' } }, faults: { offlineInstances: [OFFLINE] } },
+        {
+          sessionPreferences: { [`${ACCOUNT}/${REGION}`]: { kmsKeyId: 'alias/session-key' } },
+          faults: { offlineInstances: [OFFLINE] },
+          documents: [{ name: 'Ops-Greet', content: { sessionType: 'InteractiveCommands', parameters: { who: { type: 'String', default: 'world' } }, properties: { linux: { commands: ['printf "hello, {{ who }}"'] } } } }],
+        },
       ),
     );
   });
@@ -75,6 +79,15 @@ describe('emulated agent: commands, KMS and start errors', () => {
     await dc.waitForClose();
     expect(dc.text()).toContain('tty:yes');
     expect(dc.bytes(PayloadType.ExitCode).length).toBe(0);
+  });
+
+  it("an account's own commands document: its platform's commands with the parameters filled in; no commands for Windows is InvalidDocument", async () => {
+    const creds = h.start(LINUX, 'Ops-Greet', { who: ['ops'] });
+    const dc = await RawDataChannel.open(creds, { clientVersion: '1.2.650.0', generateDataKey: h.kms.generateDataKey, target: LINUX });
+    await dc.waitForClose();
+    expect(dc.text()).toContain('hello, ops');
+    expect(() => h.start(LINUX, 'Ops-Greet', { whom: ['x'] })).toThrow(expect.objectContaining({ code: 'InvalidParameters' }));
+    expect(() => h.start(WINDOWS, 'Ops-Greet')).toThrow(expect.objectContaining({ code: 'InvalidDocument', message: 'Document Ops-Greet has no properties for the Windows platform (it has linux).' }));
   });
 
   it('refuses unknown documents, offline and disconnected targets', () => {
