@@ -42,8 +42,14 @@ export const LaunchResultSchema = z.object({
   launched: z.boolean(),
   client: z.string().optional(),
   message: z.string(),
+  /** What to do instead, when the client could not be started. */
+  hint: z.string().optional(),
   details: z.string().optional(),
+  /** Ready-made text to connect by hand (command line, URI, details), each behind a Copy button. */
+  copies: z.array(z.object({ label: z.enum(['Command', 'URI', 'Details']), text: z.string().max(8000) })).max(3).optional(),
 });
+
+export type LaunchResult = z.infer<typeof LaunchResultSchema>;
 
 const id = z.string().min(1).max(64);
 

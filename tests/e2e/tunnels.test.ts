@@ -163,4 +163,36 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     expect(app.host.core.tunnels.list()).toHaveLength(0);
     expect((await page.evaluate(() => window.bastionless!.call('tunnels.profiles.list', undefined))).profiles.map((p) => p.name)).toEqual(['win-jump RDP']);
   });
+  it('no client on this computer: the row says so and offers the command, the URI and the details to copy', async () => {
+    const { page, context } = browser;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.web.url).origin });
+    await page.evaluate(async () => {
+      const [first] = (await window.bastionless!.call('tunnels.profiles.list', undefined)).profiles;
+      const { id: _id, createdAt: _c, lastUsedAt: _l, ...rest } = first!;
+      // DBeaver is not installed on the test machines; the tunnel itself starts fine.
+      return window.bastionless!.call('tunnels.profiles.save', { ...rest, name: 'orders db', kind: 'postgres', remotePort: 3389, pinned: false, launcher: { ...rest.launcher, client: 'dbeaver', username: 'app', database: 'orders' } });
+    });
+    const row = page.getByRole('listitem', { name: 'orders db' });
+    await row.getByRole('button', { name: 'Open client' }).click();
+    const notice = row.getByTestId('launch-notice');
+    await notice.waitFor();
+    const port = app.host.core.tunnels.list().find((t) => t.name === 'orders db')!.localPort;
+    expect(await notice.textContent()).toContain('DBeaver was not found on this computer.');
+    expect(await notice.locator('pre').textContent()).toBe(`Host: 127.0.0.1\nPort: ${port}\nUser: app\nDatabase: orders`);
+    const copies = notice.getByRole('group', { name: 'Connect by hand' });
+    expect(await copies.getByRole('button').allTextContents()).toEqual(['Copy command', 'Copy URI', 'Copy details']);
+    await screenshot(page, 'tunnels-open-client-by-hand');
+    await page.setViewportSize({ width: 900, height: 600 });
+    await screenshot(page, 'tunnels-open-client-by-hand-900');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await copies.getByRole('button', { name: 'Copy URI' }).click();
+    await expect.poll(() => copies.getByRole('button', { name: 'Copied' }).count()).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`postgresql://app@127.0.0.1:${port}/orders`);
+    await copies.getByRole('button', { name: 'Copy command' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`psql 'host=127.0.0.1 sslmode=prefer port=${port} dbname=orders user=app application_name=bastionless'`);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => app.host.core.tunnels.list().length).toBe(0);
+  });
 });

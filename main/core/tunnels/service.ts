@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import type { LocalSession } from '../sessions/history';
 import type { CountdownItemSource } from '../countdown/service';
 import type { TrayActiveTunnel, TrayProfile } from '../tray-menu';
-import { connectionDetails, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform } from './launchers/index';
+import { connectionDetails, manualConnection, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform, type ManualCopy } from './launchers/index';
 import { createPortSessionOpener, type PortSessionOpenerDeps } from './port-session-opener';
 import type { TunnelProfile, TunnelProfileInput } from './profile-schema';
 import type { ProfileStore } from './profile-store';
@@ -28,8 +28,10 @@ export interface LaunchResult {
   launched: boolean;
   client?: string;
   message: string;
+  hint?: string;
   /** Host/port/user to copy when no client could be started. */
   details?: string;
+  copies?: ManualCopy[];
 }
 
 export interface TunnelServiceDeps {
@@ -186,14 +188,15 @@ export class TunnelService extends EventEmitter<Events> {
     const { profile, tunnel } = entry;
     const host = profile.bindAddress === '0.0.0.0' || profile.bindAddress === '::' ? '127.0.0.1' : profile.bindAddress;
     const endpoint = { host, port: tunnel.port, label: profile.name };
-    const details = connectionDetails(endpoint, { User: profile.launcher.username, Database: profile.launcher.database });
+    const manual = { details: connectionDetails(endpoint, { User: profile.launcher.username, Database: profile.launcher.database }), copies: manualConnection(profile.kind, this.platform, endpoint, profile.launcher) };
     try {
       const plan = planLaunch(profile.kind, this.platform, endpoint, profile.launcher, this.probe);
-      if (!plan) return { launched: false, message: `No client is set for "${profile.name}"; connect yours to the details below.`, details };
+      if (!plan) return { launched: false, message: `No client is set for "${profile.name}"; connect yours to the details below.`, ...manual };
       const outcome = await runPlan(plan, this.platform, this.probe);
       return { launched: true, client: outcome.client, message: `Started ${outcome.client}.` };
     } catch (err) {
-      if (err instanceof AppError) return { launched: false, message: err.message, details };
+      // The hint repeats the details the dialog already shows; keep it only when it says more.
+      if (err instanceof AppError) return { launched: false, message: err.message, ...(err.hint && !err.hint.includes(manual.details) ? { hint: err.hint } : {}), ...manual };
       throw err;
     }
   }

@@ -82,7 +82,7 @@ export function App() {
           ))}
         </nav>
         <div className="topbar-actions">
-          <button type="button" className="button palette-button" aria-haspopup="dialog" aria-expanded={paletteOpen} onClick={() => setPaletteOpen(true)}>
+          <button type="button" className="button palette-button" title={`Search instances and commands (${modKey}K)`} aria-haspopup="dialog" aria-expanded={paletteOpen} onClick={() => setPaletteOpen(true)}>
             Search or run… <kbd>{modKey}K</kbd>
           </button>
           <button

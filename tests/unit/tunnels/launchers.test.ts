@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   customCommand,
   dbeaverConnection,
+  commandLine,
+  connectionUri,
   encodeRdpFile,
+  inTerminal,
+  manualConnection,
   mysqlArgs,
   planLaunch,
   psqlConninfo,
@@ -87,5 +92,39 @@ describe('database launchers', () => {
     expect(() => splitTemplate('x "open')).toThrow(/unclosed/);
     expect(planLaunch('custom', 'linux', endpoint, settings(), probeWith([]))).toBeNull();
     expect(planLaunch('custom', 'linux', endpoint, settings({ commandTemplate: '/opt/x {port}' }), probeWith([]))).toMatchObject({ command: '/opt/x', args: ['53389'] });
+  });
+});
+
+describe('connecting by hand when no client starts', () => {
+  const db = settings({ username: "o'brien", database: 'my db' });
+  it('the copied command line survives a real sh byte for byte', () => {
+    const argv = ['psql', psqlConninfo(endpoint, db), 'a"b', '$HOME', '', 'back\\slash'];
+    const line = commandLine('linux', argv);
+    // printf prints each argument between brackets, so word splitting or expansion would show.
+    const out = execFileSync('sh', ['-c', `printf '[%s]' ${line.split(' ').slice(1).join(' ')}`], { encoding: 'utf8' });
+    expect(out).toBe(argv.slice(1).map((a) => `[${a}]`).join(''));
+    expect(commandLine('win32', ['mysql', '-u', 'a b', 'x"y'])).toBe('mysql -u "a b" "x""y"');
+  });
+  it('postgres: psql command, URI and details; mysql: its own; RDP: details only', () => {
+    const pg = manualConnection('postgres', 'linux', endpoint, db);
+    expect(pg.map((c) => c.label)).toEqual(['Command', 'URI', 'Details']);
+    const [program, ...rest] = (pg[0]?.text ?? '').split(' ');
+    expect(program).toBe('psql');
+    expect(execFileSync('sh', ['-c', `set -- ${rest.join(' ')}; printf '%s|%s' "$#" "$1"`], { encoding: 'utf8' })).toBe(`1|${psqlConninfo(endpoint, db)}`);
+    expect(pg[1]?.text).toBe("postgresql://o'brien@127.0.0.1:53389/my%20db");
+    expect(pg[2]?.text).toBe("Host: 127.0.0.1\nPort: 53389\nUser: o'brien\nDatabase: my db");
+    expect(manualConnection('mysql', 'linux', endpoint, settings({ username: 'app' }))[0]?.text).toBe('mysql --protocol=TCP -h 127.0.0.1 -P 53389 -u app -p');
+    expect(connectionUri('mysql', endpoint, { username: 'app' })).toBe('mysql://app@127.0.0.1:53389');
+    expect(manualConnection('rdp', 'win32', endpoint, settings()).map((c) => c.label)).toEqual(['Details']);
+  });
+  it('a custom template is the command to copy; a broken one offers only the details', () => {
+    expect(manualConnection('custom', 'linux', endpoint, settings({ commandTemplate: 'mycli -h {host} -P {port}' }))[0]).toEqual({ label: 'Command', text: 'mycli -h 127.0.0.1 -P 53389' });
+    expect(manualConnection('custom', 'linux', endpoint, settings({ commandTemplate: 'x "open' })).map((c) => c.label)).toEqual(['Details']);
+  });
+  it('no terminal emulator: the error says what to install and carries a pasteable command', () => {
+    expect(() => inTerminal('linux', '/usr/bin/psql', ['host=127.0.0.1 port=5'], probeWith([]))).toThrow(
+      expect.objectContaining({ code: 'launcher-missing', hint: "Install one (e.g. xterm), or run it yourself: /usr/bin/psql 'host=127.0.0.1 port=5'" }),
+    );
+    expect(inTerminal('linux', '/usr/bin/psql', ['x'], probeWith(['xterm']))).toEqual({ command: 'xterm', args: ['-e', '/usr/bin/psql', 'x'] });
   });
 });

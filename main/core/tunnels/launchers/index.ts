@@ -6,12 +6,14 @@ import { delimiter, join } from 'node:path';
 import { AppError } from '../../errors';
 import type { LauncherSettings, TunnelKind } from '../profile-schema';
 import { planDbLaunch } from './db';
+import { commandLine } from './manual';
 import { planRdpLaunch } from './rdp';
 import type { ClientProbe, LaunchEndpoint, LaunchPlan, LaunchPlatform } from './types';
 
 export * from './types';
 export { planRdpLaunch, rdpFileText, encodeRdpFile, freerdpArgs } from './rdp';
 export { planDbLaunch, psqlConninfo, mysqlArgs, dbeaverConnection, tableplusUrl, customCommand, splitTemplate } from './db';
+export { manualConnection, commandLine, connectionUri, posixQuote, type ManualCopy } from './manual';
 
 /** The plan for a profile's kind; custom tunnels use the command template (or nothing). */
 export function planLaunch(kind: TunnelKind, platform: LaunchPlatform, endpoint: LaunchEndpoint, settings: LauncherSettings, probe: ClientProbe): LaunchPlan | null {
@@ -49,11 +51,10 @@ export function systemProbe(env: NodeJS.ProcessEnv = process.env, platform: Node
 export function inTerminal(platform: LaunchPlatform, command: string, args: string[], probe: ClientProbe): { command: string; args: string[] } {
   if (platform === 'win32') return { command: 'cmd.exe', args: ['/d', '/c', 'start', '""', command, ...args] };
   if (platform === 'darwin') {
-    const quoted = [command, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    return { command: 'osascript', args: ['-e', `tell application "Terminal" to do script ${JSON.stringify(quoted)}`, '-e', 'tell application "Terminal" to activate'] };
+    return { command: 'osascript', args: ['-e', `tell application "Terminal" to do script ${JSON.stringify(commandLine('darwin', [command, ...args]))}`, '-e', 'tell application "Terminal" to activate'] };
   }
   const terminal = ['x-terminal-emulator', 'gnome-terminal', 'konsole', 'xterm'].find((t) => probe.which(t));
-  if (!terminal) throw new AppError('launcher-missing', 'No terminal emulator was found to run the client in.', `Run it yourself: ${[command, ...args].join(' ')}`);
+  if (!terminal) throw new AppError('launcher-missing', 'No terminal emulator was found to run the client in.', `Install one (e.g. xterm), or run it yourself: ${commandLine(platform, [command, ...args])}`);
   return { command: terminal, args: terminal === 'gnome-terminal' ? ['--', command, ...args] : ['-e', command, ...args] };
 }
 

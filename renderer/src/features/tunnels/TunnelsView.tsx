@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { IpcError, TunnelProfile, TunnelProfileInput, TunnelStatusInfo } from '../../../../preload/contract';
+import type { IpcError, LaunchResult, TunnelProfile, TunnelProfileInput, TunnelStatusInfo } from '../../../../preload/contract';
 import { api } from '../../api';
 import { toIpcError, useCall, useEvent } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { LaunchNotice } from './LaunchNotice';
 import { onTunnelDraft, takePendingDraft } from './drafts';
 import { ProfileDialog } from './ProfileDialog';
 import { ago, formatBytes, formatRate, tunnelDisplay } from './tunnel-display';
@@ -13,7 +14,7 @@ const KIND_LABEL: Record<TunnelProfile['kind'], string> = { rdp: 'RDP', postgres
 function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfile; status: TunnelStatusInfo | undefined; onEdit: () => void; onError: (e: IpcError | null) => void }) {
   const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const [notice, setNotice] = useState<{ message: string; details?: string } | null>(null);
+  const [notice, setNotice] = useState<LaunchResult | null>(null);
   const run = async (fn: () => Promise<unknown>) => {
     setBusy(true);
     onError(null);
@@ -64,12 +65,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
             {status?.lastErrorAt ? <span className="muted"> ({ago(status.lastErrorAt, Date.now())})</span> : null}
           </div>
         )}
-        {notice && (
-          <div className="tunnel-notice" role="status">
-            {notice.message}
-            {notice.details && <pre className="tunnel-details">{notice.details}</pre>}
-          </div>
-        )}
+        {notice && <LaunchNotice result={notice} onDismiss={() => setNotice(null)} />}
       </div>
       <div className="tunnel-actions">
         {status ? (
@@ -87,8 +83,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
           disabled={busy}
           onClick={() =>
             void run(async () => {
-              const result = await api.call('tunnels.launch', { id: profile.id });
-              setNotice(result.launched ? { message: result.message } : { message: result.message, ...(result.details ? { details: result.details } : {}) });
+              setNotice(await api.call('tunnels.launch', { id: profile.id }));
             })
           }
         >
