@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { DoctorFeatureSchema } from '../../preload/contract/doctor';
 import { EXIT_CODES_HELP, UsageError } from './exit-codes';
 
 /**
@@ -67,6 +68,14 @@ const TerminateArgs = z.object({
   sessionId: z.string({ error: 'SESSION_ID is missing' }).regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'SESSION_ID is a Session Manager session id such as alice@example.com-0123456789abcdef0 (see `bastionless sessions`)'),
 });
 
+const DoctorArgs = z.object({
+  target,
+  feature: z.enum(DoctorFeatureSchema.options, { error: '--feature is shell, port, remote-port or rdp' }).default('shell'),
+  document: z.string().regex(/^[a-zA-Z0-9_\-.:/]{3,200}$/, '--document is a Session document name such as AWS-StartInteractiveCommand').optional(),
+  connect: z.boolean().default(false),
+  json: z.boolean().default(false),
+}).refine((a) => !(a.connect && a.feature === 'remote-port'), '--connect cannot try --feature remote-port without a remote host; run `bastionless forward TARGET --host H --remote-port P` to try one');
+
 export type LoginArgs = z.infer<typeof LoginArgs>;
 export type LsArgs = z.infer<typeof LsArgs>;
 export type ShellArgs = z.infer<typeof ShellArgs>;
@@ -77,6 +86,7 @@ export type TunnelsArgs = z.infer<typeof TunnelsArgs>;
 export type AliasArgs = z.infer<typeof AliasArgs>;
 export type SessionsArgs = z.infer<typeof SessionsArgs>;
 export type TerminateArgs = z.infer<typeof TerminateArgs>;
+export type DoctorArgs = z.infer<typeof DoctorArgs>;
 
 export type ParsedCommand =
   | { command: 'login'; args: LoginArgs }
@@ -88,7 +98,8 @@ export type ParsedCommand =
   | { command: 'tunnels'; args: TunnelsArgs }
   | { command: 'alias'; args: AliasArgs }
   | { command: 'sessions'; args: SessionsArgs }
-  | { command: 'terminate'; args: TerminateArgs };
+  | { command: 'terminate'; args: TerminateArgs }
+  | { command: 'doctor'; args: DoctorArgs };
 
 export type CommandName = ParsedCommand['command'];
 export type ParseResult = ParsedCommand | { command: 'help'; text: string } | { command: 'version' };
@@ -289,6 +300,30 @@ SESSION_ID is an id from \`bastionless sessions\`.`,
       return { sessionId: p[0] };
     },
     schema: TerminateArgs,
+  },
+  doctor: {
+    summary: "why can't I connect: checks a target in order, names the first problem and its fix",
+    usage: 'bastionless doctor TARGET [--feature shell|port|remote-port|rdp] [--document NAME] [--connect] [--json]',
+    details: `Checks, in order, as the role the target is reached with: the sign-in; the role's permissions
+(from what the read APIs answer); that the node is managed and its agent online (last ping);
+the agent version against what the feature needs; the platform against the document; the KMS
+encryption the Session Manager preferences require. It prints every check, then the first
+problem in one sentence and its fix. Without --connect no session is opened.
+
+  --feature F      shell (default), port, remote-port (a host reached through the instance) or rdp
+  --document NAME  the Session document to check (default: the feature's usual one)
+  --connect        also start a session (then end it at once) and translate StartSession's answer
+  --json           the report as JSON on stdout ({"ok", "problem", "checks": [...]})
+
+The exit code is 0 when nothing is wrong and 1 when a problem was found.
+
+${TARGET_HELP}`,
+    options: { ...help, feature: { type: 'string' }, document: { type: 'string' }, connect: { type: 'boolean' }, json: { type: 'boolean' } },
+    shape: (v, p) => {
+      positional(p, 1, SPECS.doctor.usage);
+      return { target: p[0], feature: v.feature, document: v.document, connect: v.connect, json: v.json };
+    },
+    schema: DoctorArgs,
   },
 };
 

@@ -41,8 +41,9 @@ export interface ResolvedTarget {
   target: SessionTarget;
 }
 
-export async function findTarget(core: CliCore, query: string, debug: (line: string) => void = () => {}): Promise<ResolvedTarget> {
-  await requireSignedIn(core);
+/** `signedInFirst: false` looks in the cached inventory even when signed out (the doctor reports the sign-in itself). */
+export async function findTarget(core: CliCore, query: string, debug: (line: string) => void = () => {}, options: { signedInFirst?: boolean } = {}): Promise<ResolvedTarget> {
+  if (options.signedInFirst !== false) await requireSignedIn(core);
   const aliases = await readAliases(core.dataDir);
   const pick = (instances: InstanceSummary[], source: string): ResolvedTarget => {
     const instance = resolveTarget(query, instances, { aliases, source });
@@ -57,5 +58,6 @@ export async function findTarget(core: CliCore, query: string, debug: (line: str
       debug(`${err.message.split('\n')[0]} — scanning for a fresh inventory`);
     }
   }
+  await requireSignedIn(core);
   return pick(await freshInstances(core), 'the inventory');
 }

@@ -117,7 +117,7 @@ function managed(f: DoctorFacts): Verdict {
 function ping(f: DoctorFacts): Verdict {
   const n = f.node;
   if (!n?.ok || !n.value) return skip('Not checked: the node is not listed by Systems Manager.');
-  const last = n.value.lastPingAt !== undefined ? `last ping ${ago(f.now - n.value.lastPingAt)} (${new Date(n.value.lastPingAt).toISOString()})` : 'no last ping reported';
+  const last = n.value.lastPingAt !== undefined ? `last ping ${ago(f.now - n.value.lastPingAt)}, at ${new Date(n.value.lastPingAt).toISOString().slice(0, 19).replace('T', ' ')} UTC` : 'no last ping reported';
   switch (n.value.pingStatus) {
     case 'Online':
       return pass(`The SSM agent is online (${last}).`);

@@ -36,6 +36,9 @@ describe('bastionless argument parsing', () => {
     expect(parseCommandLine(['sessions', '--active', '--mine', '--target', 'web-1', '--json'])).toEqual({ command: 'sessions', args: { active: true, history: false, target: 'web-1', mine: true, json: true } });
     expect(parseCommandLine(['terminate', 'alice@example.com-0123456789abcdef0'])).toEqual({ command: 'terminate', args: { sessionId: 'alice@example.com-0123456789abcdef0' } });
     expect(parseCommandLine(['alias', 'set', 'db', 'prod/eu-west-1/db-1'])).toEqual({ command: 'alias', args: { action: 'set', name: 'db', target: 'prod/eu-west-1/db-1' } });
+    expect(parseCommandLine(['doctor', 'web-1'])).toEqual({ command: 'doctor', args: { target: 'web-1', feature: 'shell', connect: false, json: false } });
+    expect(parseCommandLine(['doctor', 'web-1', '--feature', 'rdp', '--document', 'Ops-RDP', '--connect', '--json'])).toEqual({ command: 'doctor', args: { target: 'web-1', feature: 'rdp', document: 'Ops-RDP', connect: true, json: true } });
+    expect(usageError(['doctor', 'web-1', '--feature', 'ssh'])).toBe('--feature is shell, port, remote-port or rdp');
   });
 
   it('has --help for every command, with the exit codes', () => {
