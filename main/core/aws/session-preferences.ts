@@ -58,17 +58,21 @@ export function createSessionPreferencesReader(options: { credentials: Credentia
       let answer = answers.get(key);
       if (!answer) {
         answer = (async () => {
-          const client = new SSMClient({ region: scope.region, credentials: options.credentials(scope), ...options.clientConfig });
+          let client: SSMClient | undefined;
           try {
+            // Inside the try: an unknown source throws here, and that too means "unknown".
+            client = new SSMClient({ region: scope.region, credentials: options.credentials(scope), ...options.clientConfig });
             const out = await client.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT, DocumentFormat: 'JSON' }));
             const prefs = parseSessionPreferences(out.Content ?? '{}');
             known.set(key, prefs);
             return prefs;
           } catch (err) {
             options.log?.(`Session Manager preferences of ${scope.accountId}/${scope.region} unknown: ${err instanceof Error ? err.message : String(err)}`);
+            // Asked again by the next tab or tunnel there: the failure may have been the network.
+            answers.delete(key);
             return undefined;
           } finally {
-            client.destroy();
+            client?.destroy();
           }
         })();
         answers.set(key, answer);

@@ -100,11 +100,17 @@ export class CountdownService extends EventEmitter<Events> {
     this.refresh();
   }
 
-  /** Forget the credential expiries (a sign-in changed): they are asked again. */
+  /** A sign-in changed: credential expiries, and preferences that could not be read, are asked again. */
   signInChanged(): void {
+    for (const [key, state] of this.preferencesAsked) if (state === 'answered' && !this.knownPreferences(key)) this.preferencesAsked.delete(key);
     this.credentialExpiry.clear();
     this.credentialsAsked.clear();
     this.refresh();
+  }
+
+  private knownPreferences(key: string): boolean {
+    const [sourceId = '', accountId = '', roleName = '', region = ''] = key.split('|');
+    return this.deps.preferences.peek({ sourceId, accountId, roleName, region }) !== undefined;
   }
 
   dispose(): void {
@@ -157,10 +163,13 @@ export class CountdownService extends EventEmitter<Events> {
     const key = scopeKey(scope);
     if (!this.preferencesAsked.has(key)) {
       this.preferencesAsked.set(key, 'pending');
-      void this.deps.preferences.get(scope).finally(() => {
-        this.preferencesAsked.set(key, 'answered');
-        this.refresh();
-      });
+      void this.deps.preferences
+        .get(scope)
+        .catch(() => undefined)
+        .finally(() => {
+          this.preferencesAsked.set(key, 'answered');
+          this.refresh();
+        });
     }
     const signIn = this.deps.signIn(scope.sourceId);
     // Credentials matter only once the sign-in cannot renew them.

@@ -7,6 +7,7 @@ import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
 import { CommandPalette } from './CommandPalette';
 import { QuickConnect } from './QuickConnect';
+import { CountdownNotices } from '../features/countdowns/CountdownNotices';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -102,6 +103,7 @@ export function App() {
       <main className="content">
         <Current />
       </main>
+      <CountdownNotices />
       <footer className="statusbar" aria-label="App status">
         <span className={`dot ${connection === 'open' ? 'ok' : 'bad'}`} aria-hidden="true" />
         <span data-testid="connection-state">{connection === 'open' ? 'Connected' : 'Disconnected from Bastionless'}</span>

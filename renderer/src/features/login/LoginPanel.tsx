@@ -24,7 +24,7 @@ function useNow(active: boolean): number {
 }
 
 /** The user code as the person must type it, with a copy button and the page to approve it on. */
-function PendingCode({ source, onCancel }: { source: SourceInfo; onCancel: () => void }) {
+export function PendingCode({ source, onCancel }: { source: SourceInfo; onCancel: () => void }) {
   const pending = source.pending!;
   const [copied, setCopied] = useState(false);
   const now = useNow(true);

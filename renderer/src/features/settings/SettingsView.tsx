@@ -5,6 +5,7 @@ import { AwsSettings } from './AwsSettings';
 import { KeychainSettings } from './KeychainSettings';
 import { AccountColours } from './AccountColours';
 import { TerminalSettings } from '../terminals/TerminalSettings';
+import { CountdownSettings } from '../countdowns/CountdownSettings';
 import { chooseTheme, type ThemePreference } from '../../shell/theme';
 
 export function SettingsView() {
@@ -30,6 +31,7 @@ export function SettingsView() {
       <AwsSettings />
       <KeychainSettings />
       <TerminalSettings />
+      <CountdownSettings />
       <AccountColours />
       <fieldset className="field-group">
         <legend>About</legend>

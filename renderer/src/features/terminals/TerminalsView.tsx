@@ -17,6 +17,9 @@ import { accountColour } from '../accounts/account-colour';
 import { useAccountNames } from '../accounts/useAccountNames';
 import { usePreferences } from '../../preferences';
 import { tabLabels } from './tab-labels';
+import { useCountdowns } from '../countdowns/countdown-store';
+import { CountdownBadge } from '../countdowns/CountdownBadge';
+import { CountdownLine } from '../countdowns/CountdownLine';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -101,6 +104,7 @@ export function TerminalsView() {
   const accountNames = useAccountNames();
   const colours = usePreferences().preferences.accountColours;
   const labels = useMemo(() => tabLabels(tabs, (id) => accountNames.get(id)), [tabs, accountNames]);
+  const countdowns = useCountdowns();
   const tabStrip = useRef<HTMLDivElement>(null);
   /** Set while arrow keys move along the tabs: the newly shown terminal must not take the focus. */
   const browsingTabs = useRef(false);
@@ -174,6 +178,7 @@ export function TerminalsView() {
               >
                 <span className={`dot state-${tab.status.state}`} aria-hidden="true" />
                 <span className="tab-label">{label}</span>
+                <CountdownBadge item={countdowns.byId.get(tab.tabId)} now={countdowns.now} />
               </button>
               <button type="button" className="tab-close" tabIndex={-1} aria-label={`Close ${label}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
                 ×
@@ -190,6 +195,7 @@ export function TerminalsView() {
           <span>{statusText(active.status)}</span>
           {'hint' in active.status && active.status.hint && <span className="muted">{active.status.hint}</span>}
           {error && <span className="error-inline">{error}</span>}
+          <CountdownLine item={countdowns.byId.get(active.tabId)} now={countdowns.now} />
           <span className="spacer" />
           <span className="muted">
             {active.platform} · {active.session.renderer === 'webgl' ? 'WebGL' : 'DOM'} renderer

@@ -8,6 +8,8 @@ import { onTunnelDraft, takePendingDraft } from './drafts';
 import { ProfileDialog } from './ProfileDialog';
 import { ago, formatBytes, formatRate, tunnelDisplay } from './tunnel-display';
 import './tunnels.css';
+import { useCountdowns } from '../countdowns/countdown-store';
+import { CountdownLine } from '../countdowns/CountdownLine';
 
 const KIND_LABEL: Record<TunnelProfile['kind'], string> = { rdp: 'RDP', postgres: 'PostgreSQL', mysql: 'MySQL', custom: 'Port' };
 
@@ -27,6 +29,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
     }
   };
   const display = status ? tunnelDisplay(status) : undefined;
+  const countdowns = useCountdowns();
   const address = status ? `${status.bindAddress}:${status.localPort}` : profile.localPort ? `${profile.bindAddress}:${profile.localPort}` : `${profile.bindAddress}:auto`;
   const target = profile.target.type === 'instance' ? profile.target.instanceId : 'tag query';
   return (
@@ -56,6 +59,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
               ↓ {formatBytes(status.counters.bytesDown)} · {formatRate(status.counters.throughputDown)}
             </span>
             {status.counters.reconnects > 0 && <span>{status.counters.reconnects} reconnects</span>}
+            <CountdownLine item={countdowns.byId.get(profile.id)} now={countdowns.now} />
           </div>
         )}
         {display?.error && (

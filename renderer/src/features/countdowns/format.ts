@@ -1,0 +1,51 @@
+import type { CutInfo } from '../../../../preload/contract';
+
+/**
+ * Words for a countdown: "Closes in 12 min: idle timeout", "Sign-in ends in 4 min". Pure, so the
+ * tab badge, the status line, the tunnel row and the notification say the same thing.
+ */
+
+const CAUSE: Record<CutInfo['cause'], string> = {
+  idle: 'idle timeout',
+  'max-duration': 'maximum session duration',
+  'sign-in': 'reconnecting will need a new sign-in',
+  credentials: 'after that it cannot reconnect',
+};
+
+/** "less than a minute", "12 min", "1 h 5 min" (rounded up: never promise more time than there is). */
+export function formatLeft(ms: number): string {
+  if (ms < 60_000) return 'less than a minute';
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** The short form for a tab badge: "4 min", "<1 min". */
+export function badgeText(cut: CutInfo, now: number): string {
+  const left = cut.at - now;
+  return left < 60_000 ? '<1 min' : formatLeft(left);
+}
+
+/**
+ * One sentence for the cut. A tunnel outlives its sessions (a new one takes over, open
+ * connections drop), so for a tunnel it is the session that closes.
+ */
+export function describeCut(cut: CutInfo, now: number, kind: 'tab' | 'tunnel' = 'tab'): string {
+  const left = cut.at - now;
+  switch (cut.cause) {
+    case 'idle':
+    case 'max-duration': {
+      const what = kind === 'tunnel' ? 'Session closes' : 'Closes';
+      return left <= 0 ? `${what} now: ${CAUSE[cut.cause]}` : `${what} in ${formatLeft(left)}: ${CAUSE[cut.cause]}`;
+    }
+    case 'sign-in':
+      return left <= 0 ? `Signed out: ${CAUSE['sign-in']}` : `Sign-in ends in ${formatLeft(left)}: ${CAUSE['sign-in']}`;
+    case 'credentials':
+      return left <= 0 ? 'AWS credentials expired: it cannot reconnect' : `AWS credentials expire in ${formatLeft(left)}: ${CAUSE.credentials}`;
+  }
+}
+
+/** Sign-in and credential cuts are fixed by signing in again; the other two by nothing we can do. */
+export const needsSignIn = (cut: CutInfo): boolean => cut.cause === 'sign-in' || cut.cause === 'credentials';
