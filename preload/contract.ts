@@ -50,6 +50,7 @@ export * from './contract/define';
 export * from './contract/app';
 export * from './contract/auth';
 export * from './contract/countdowns';
+export * from './contract/countdown-words';
 export * from './contract/inventory';
 export * from './contract/preferences';
 export * from './contract/sessions';

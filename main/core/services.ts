@@ -7,7 +7,7 @@ import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
 import { createSessionHistory, type SessionHistoryService } from './sessions/index';
-import { createSessionPreferencesReader } from './aws/session-preferences';
+import { createSessionPreferencesReader, ssmPreferencesFetcher } from './aws/session-preferences';
 import { createCountdowns } from './countdown/wiring';
 import type { CountdownService } from './countdown/service';
 import { ShellService } from './shells/service';
@@ -84,7 +84,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     preferences,
     shells,
     tunnels,
-    sessionPreferences: createSessionPreferencesReader({ credentials }),
+    sessionPreferences: createSessionPreferencesReader({ fetch: ssmPreferencesFetcher(credentials) }),
   });
   const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {

@@ -9,6 +9,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { installIpcBridge, type IpcBridge } from './ipc-bridge';
 import { APP_ENTRY_URL, createNavigationPolicy } from './navigation-policy';
 import { createAppTray, type AppTray } from './tray';
+import { showCountdownNotifications } from './countdown-notifications';
 import { hostActionFor } from './tray-template';
 import { createMainWindow, currentWindowState, hardenWebContents, lockDownSession } from './window';
 import { loadWindowState, saveWindowState } from './window-state-file';
@@ -137,6 +138,7 @@ function run(): void {
       host.events.subscribe((event, payload) => {
         if (event === 'tray.changed') tray?.update(TrayMenuSchema.parse(payload));
       });
+      showCountdownNotifications(host, showWindow);
     })
     .catch((err: unknown) => {
       log(`start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -48,33 +48,50 @@ export interface SessionPreferencesReader {
   peek(scope: PreferencesScope): SessionManagerPreferences | undefined;
 }
 
-export function createSessionPreferencesReader(options: { credentials: CredentialsForTarget; clientConfig?: Partial<SSMClientConfig>; log?: (line: string) => void }): SessionPreferencesReader {
+/** GetDocument's Content for the preferences document, as the scope's role. */
+export type FetchPreferencesDocument = (scope: PreferencesScope) => Promise<string>;
+
+export function ssmPreferencesFetcher(credentials: CredentialsForTarget, clientConfig?: Partial<SSMClientConfig>): FetchPreferencesDocument {
+  return async (scope) => {
+    const client = new SSMClient({ region: scope.region, credentials: credentials(scope), ...clientConfig });
+    try {
+      return (await client.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT, DocumentFormat: 'JSON' }))).Content ?? '{}';
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
+export function createSessionPreferencesReader(options: { fetch: FetchPreferencesDocument; log?: (line: string) => void }): SessionPreferencesReader {
   const answers = new Map<string, Promise<SessionManagerPreferences | undefined>>();
   const known = new Map<string, SessionManagerPreferences>();
   const keyOf = (s: PreferencesScope) => `${s.sourceId}|${s.accountId}|${s.roleName}|${s.region}`;
+  const read = async (scope: PreferencesScope): Promise<SessionManagerPreferences> => {
+    try {
+      return parseSessionPreferences(await options.fetch(scope));
+    } catch (err) {
+      // An account-region whose preferences were never saved has no such document: AWS's defaults apply.
+      if (err instanceof Error && err.name === 'InvalidDocument') return { idleSessionTimeout: DEFAULT_IDLE_MINUTES };
+      throw err;
+    }
+  };
   return {
     get(scope) {
       const key = keyOf(scope);
       let answer = answers.get(key);
       if (!answer) {
-        answer = (async () => {
-          let client: SSMClient | undefined;
-          try {
-            // Inside the try: an unknown source throws here, and that too means "unknown".
-            client = new SSMClient({ region: scope.region, credentials: options.credentials(scope), ...options.clientConfig });
-            const out = await client.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT, DocumentFormat: 'JSON' }));
-            const prefs = parseSessionPreferences(out.Content ?? '{}');
+        answer = read(scope).then(
+          (prefs) => {
             known.set(key, prefs);
             return prefs;
-          } catch (err) {
+          },
+          (err: unknown) => {
             options.log?.(`Session Manager preferences of ${scope.accountId}/${scope.region} unknown: ${err instanceof Error ? err.message : String(err)}`);
-            // Asked again by the next tab or tunnel there: the failure may have been the network.
+            // Asked again next time: the failure may have been the network.
             answers.delete(key);
             return undefined;
-          } finally {
-            client?.destroy();
-          }
-        })();
+          },
+        );
         answers.set(key, answer);
       }
       return answer;

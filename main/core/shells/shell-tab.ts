@@ -42,6 +42,8 @@ export interface ShellTabInit {
 /** A session left running when the app quit, and where its data channel left off. */
 export interface SuspendedSession extends ResumePoint {
   sessionId: string;
+  /** Epoch ms the session started (absent in tab lists saved before countdowns existed). */
+  startedAt?: number;
 }
 
 /** Input is handed to the data channel in pieces of this size while its window has room. */
@@ -59,6 +61,8 @@ export class ShellTab extends EventEmitter<Events> {
   private shell: ShellSession | undefined;
   private channel: DataChannel | undefined;
   private sessionId: string | undefined;
+  /** When the current session started (an earlier run's, for a reconnected one). */
+  private sessionStartedAt = 0;
   private filter = new ExitStatusFilter(false);
   private readonly output: OutputQueue;
   private input: Buffer[] = [];
@@ -93,7 +97,7 @@ export class ShellTab extends EventEmitter<Events> {
   get activity(): SessionActivity | undefined {
     const channel = this.channel;
     if (!channel || !this.sessionId || channel.currentState === 'closed' || this.closed) return undefined;
-    return channelActivity(this.sessionId, channel);
+    return channelActivity(this.sessionId, channel, this.sessionStartedAt || channel.createdAt);
   }
   get probing(): boolean {
     return this.init.exitCodeProbe ?? this.target.platform !== 'Windows';
@@ -128,6 +132,7 @@ export class ShellTab extends EventEmitter<Events> {
         const r = await this.deps.sessions.resume(this.target, suspended.sessionId);
         started = { sessionId: suspended.sessionId, tokenValue: r.tokenValue, streamUrl: r.streamUrl };
         resumeAt = { nextOutgoingSeq: suspended.nextOutgoingSeq, expectedIncomingSeq: suspended.expectedIncomingSeq };
+        this.sessionStartedAt = suspended.startedAt ?? 0;
       } catch {
         this.notice(`Session ${suspended.sessionId} has ended since Bastionless quit; this is a new session.`);
       }
@@ -136,7 +141,10 @@ export class ShellTab extends EventEmitter<Events> {
     // A resumed shell has its exit trap already (it reports the code at exit); no second probe.
     this.filter = new ExitStatusFilter(this.probing && !resumed);
     try {
-      started ??= await this.deps.sessions.start(this.target, this.init.start);
+      if (!started) {
+        this.sessionStartedAt = Date.now();
+        started = await this.deps.sessions.start(this.target, this.init.start);
+      }
     } catch (err) {
       this.fail(err);
       return;
@@ -225,7 +233,7 @@ export class ShellTab extends EventEmitter<Events> {
     clearTimeout(this.probeTimer);
     const point = channel.resumePoint();
     this.shell?.close();
-    return { sessionId, ...point };
+    return { sessionId, ...point, ...(this.sessionStartedAt ? { startedAt: this.sessionStartedAt } : {}) };
   }
 
   /** Closes the tab: TerminateSession, then the channel. */

@@ -23,6 +23,8 @@ const StoredTabSchema = z.object({
       sessionId: z.string().min(1).max(200),
       nextOutgoingSeq: z.number().int().nonnegative(),
       expectedIncomingSeq: z.number().int().nonnegative(),
+      /** Epoch ms the session started: its maximum duration counts from there, not from the reconnect. */
+      startedAt: z.number().int().positive().optional(),
     })
     .optional(),
 });

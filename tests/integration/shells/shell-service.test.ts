@@ -133,6 +133,7 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     tab.write(Buffer.from('MARK=kept-$((6*7)); echo set-$MARK\r'));
     await w1.waitForText('set-kept-42');
     const sessionId = tab.currentSessionId!;
+    const startedAt = tab.activity!.startedAt;
     await first.suspend();
 
     const second = new ShellService(env.deps);
@@ -142,6 +143,8 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await w2.waitForText(`Reconnected to session ${sessionId}`);
     await w2.waitForState('connected');
     expect(again.currentSessionId).toBe(sessionId);
+    // Its maximum session duration still counts from the first run's start.
+    expect(again.activity!.startedAt).toBe(startedAt);
     // The same shell: what was set before quitting is still set; keystrokes and output flow.
     again.write(Buffer.from('echo still-$MARK\r'));
     await w2.waitForText('still-kept-42');
@@ -165,6 +168,7 @@ describe('ShellService against the emulator (real PTY shells)', () => {
     await w4.waitForText(`Session ${gone} has ended since Bastionless quit; this is a new session.`);
     await w4.waitForText('$ ');
     expect(fresh.currentSessionId).not.toBe(gone);
+    expect(fresh.activity!.startedAt).toBeGreaterThan(startedAt);
     fresh.write(Buffer.from('echo new-$((1+1))\r'));
     await w4.waitForText('new-2');
     await fourth.dispose();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countdown, nextChangeAt, type CountdownInput } from '../../../main/core/countdown/model';
 import { keepaliveIntervalMs } from '../../../main/core/countdown/service';
-import { parseSessionPreferences } from '../../../main/core/aws/session-preferences';
+import { createSessionPreferencesReader, parseSessionPreferences } from '../../../main/core/aws/session-preferences';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
@@ -96,5 +96,33 @@ describe('parseSessionPreferences', () => {
   it('refuses values outside what AWS allows', () => {
     expect(() => parseSessionPreferences(JSON.stringify({ inputs: { idleSessionTimeout: '90' } }))).toThrow();
     expect(() => parseSessionPreferences(JSON.stringify({ inputs: { maxSessionDuration: 'soon' } }))).toThrow();
+  });
+});
+
+describe('the preferences reader', () => {
+  const scope = { sourceId: 'corp', accountId: '123456789012', roleName: 'Admin', region: 'eu-west-1' };
+  const named = (name: string) => Object.assign(new Error(`${name} from SSM`), { name });
+
+  it('asks once per account-region and role, and keeps the answer', async () => {
+    let calls = 0;
+    const reader = createSessionPreferencesReader({ fetch: async () => (calls++, JSON.stringify({ inputs: { idleSessionTimeout: '15', maxSessionDuration: '' } })) });
+    expect(reader.peek(scope)).toBeUndefined();
+    expect(await Promise.all([reader.get(scope), reader.get(scope)])).toEqual([{ idleSessionTimeout: 15 }, { idleSessionTimeout: 15 }]);
+    expect(reader.peek(scope)).toEqual({ idleSessionTimeout: 15 });
+    expect(calls).toBe(1);
+  });
+
+  it("an account that never saved its preferences has no document: AWS's defaults", async () => {
+    const reader = createSessionPreferencesReader({ fetch: async () => Promise.reject(named('InvalidDocument')) });
+    expect(await reader.get(scope)).toEqual({ idleSessionTimeout: 20 });
+  });
+
+  it('a refusal is unknown, said in the log, and asked again next time', async () => {
+    const log: string[] = [];
+    let calls = 0;
+    const reader = createSessionPreferencesReader({ fetch: async () => (calls++ === 0 ? Promise.reject(named('AccessDeniedException')) : '{}'), log: (l) => log.push(l) });
+    expect(await reader.get(scope)).toBeUndefined();
+    expect(log).toEqual(['Session Manager preferences of 123456789012/eu-west-1 unknown: AccessDeniedException from SSM']);
+    expect(await reader.get(scope)).toEqual({ idleSessionTimeout: 20 });
   });
 });

@@ -15,7 +15,7 @@ const PURE = [
   'main/electron/stream-port.ts',
   'preload/electron-wire.ts',
 ];
-const ELECTRON_BOUND = ['app-protocol', 'ipc-bridge', 'tray', 'window', 'index'];
+const ELECTRON_BOUND = ['app-protocol', 'countdown-notifications', 'ipc-bridge', 'tray', 'window', 'index'];
 
 async function importsOf(file: string): Promise<string[]> {
   const source = await readFile(new URL(`../../../${file}`, import.meta.url), 'utf8');

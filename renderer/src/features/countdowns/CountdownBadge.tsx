@@ -1,5 +1,5 @@
 import type { CountdownItemInfo } from '../../../../preload/contract';
-import { badgeText, describeCut } from './format';
+import { badgeText, describeCut } from '../../../../preload/contract';
 import './countdowns.css';
 
 /** A tab's badge once its warning time has come: "4 min" (the full sentence for screen readers). */

@@ -1,5 +1,5 @@
 import type { CountdownItemInfo } from '../../../../preload/contract';
-import { describeCut, needsSignIn } from './format';
+import { describeCut, needsSignIn } from '../../../../preload/contract';
 import { SignInAgain } from './SignInAgain';
 import './countdowns.css';
 

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CountdownItemInfo } from '../../../../preload/contract';
-import { describeCut, needsSignIn } from './format';
+import { describeCut, needsSignIn, warningKey as noticeKey, type CountdownItemInfo } from '../../../../preload/contract';
 import { SignInAgain } from './SignInAgain';
 import { useCountdowns } from './countdown-store';
 import './countdowns.css';
@@ -11,8 +10,6 @@ import './countdowns.css';
  * notification. It goes away when the cut does (traffic, a new sign-in) or when dismissed.
  */
 
-/** The same cut (cause, same minute) is announced once, however often it is recomputed. */
-const noticeKey = (item: CountdownItemInfo) => `${item.id}|${item.warning!.cause}|${Math.round(item.warning!.at / 60_000)}`;
 
 function notifyDesktop(item: CountdownItemInfo, now: number): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;

@@ -1,8 +1,25 @@
+import { useState } from 'react';
 import { IntegerField } from '../../shell/IntegerField';
 import { updatePreferences, usePreferences } from '../../preferences';
 
 const WARN_MIN = 1;
 const WARN_MAX = 60;
+
+/**
+ * In a browser the page may ask for desktop notifications (the desktop app shows its own, from
+ * main); until then warnings show in the window only.
+ */
+function BrowserNotifications() {
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? undefined : Notification.permission));
+  if (permission !== 'default') return null;
+  return (
+    <div>
+      <button type="button" className="button small" onClick={() => void Notification.requestPermission().then(setPermission, () => undefined)}>
+        Also warn with desktop notifications
+      </button>
+    </div>
+  );
+}
 
 /** Settings → Countdowns: how early to warn, and the opt-in keepalive, with what it does and does not do. */
 export function CountdownSettings() {
@@ -16,6 +33,7 @@ export function CountdownSettings() {
         <IntegerField label="Warn before a cut (minutes)" value={countdown.warnMinutes} min={WARN_MIN} max={WARN_MAX} onChange={(warnMinutes) => change({ warnMinutes })}>
           {WARN_MIN}–{WARN_MAX}. Tabs and tunnels show when Session Manager will close them (your account’s idle timeout and maximum session duration) and when your sign-in ends.
         </IntegerField>
+        <BrowserNotifications />
         <label className="checkbox">
           <input type="checkbox" checked={countdown.keepalive} onChange={(e) => change({ keepalive: e.target.checked })} />
           Keep idle shells and tunnels open

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeText, describeCut, formatLeft, needsSignIn } from '../../../renderer/src/features/countdowns/format';
-import type { CutInfo } from '../../../preload/contract';
+import { badgeText, describeCut, formatLeft, needsSignIn, type CutInfo } from '../../../preload/contract';
 
 const NOW = 1_000_000_000_000;
 const MIN = 60_000;

@@ -1,8 +1,9 @@
-import type { CutInfo } from '../../../../preload/contract';
+import type { CountdownItemInfo, CutInfo } from './countdowns';
 
 /**
- * Words for a countdown: "Closes in 12 min: idle timeout", "Sign-in ends in 4 min". Pure, so the
- * tab badge, the status line, the tunnel row and the notification say the same thing.
+ * Words for a countdown: "Closes in 12 min: idle timeout", "Sign-in ends in 4 min". Pure and
+ * shared by both sides, so the tab badge, the status line, the tunnel row, the window's
+ * notification and the desktop one (main/electron) say the same thing.
  */
 
 const CAUSE: Record<CutInfo['cause'], string> = {
@@ -49,3 +50,6 @@ export function describeCut(cut: CutInfo, now: number, kind: 'tab' | 'tunnel' = 
 
 /** Sign-in and credential cuts are fixed by signing in again; the other two by nothing we can do. */
 export const needsSignIn = (cut: CutInfo): boolean => cut.cause === 'sign-in' || cut.cause === 'credentials';
+
+/** One warning per item and cut (cause, same minute), however often it is recomputed. */
+export const warningKey = (item: CountdownItemInfo): string => (item.warning ? `${item.id}|${item.warning.cause}|${Math.round(item.warning.at / 60_000)}` : '');
