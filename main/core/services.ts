@@ -10,6 +10,7 @@ import { createSessionHistory, type SessionHistoryService } from './sessions/ind
 import { createSessionPreferencesReader, ssmPreferencesFetcher } from './aws/session-preferences';
 import { createCountdowns } from './countdown/wiring';
 import type { CountdownService } from './countdown/service';
+import { CUT_WORDS } from '../../preload/contract/countdown-words';
 import { ShellService } from './shells/service';
 import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
@@ -62,7 +63,13 @@ export function createCoreServices(options: CoreOptions): CoreServices {
   const preferences = new PreferencesStore(dataDir());
   const aws = createAwsServices({ ...options.aws, dataDir: dataDir(), appState, preferences });
   const { credentials, sessions, inventory } = aws;
+  // Late-bound: the countdowns are built from the shells, and tell a tab why it was cut.
+  const late: { countdowns?: CountdownService } = {};
   const shells = new ShellService({
+    cutBySessionManager: (tabId) => {
+      const cut = late.countdowns?.reachedCut(tabId);
+      return cut ? CUT_WORDS[cut.cause] : undefined;
+    },
     resolveTarget: (key) => inventory.resolve(key),
     sessions,
     credentials,
@@ -86,6 +93,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     tunnels,
     sessionPreferences: createSessionPreferencesReader({ fetch: ssmPreferencesFetcher(credentials) }),
   });
+  late.countdowns = countdowns;
   const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,

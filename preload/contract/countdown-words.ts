@@ -6,7 +6,8 @@ import type { CountdownItemInfo, CutInfo } from './countdowns';
  * notification and the desktop one (main/electron) say the same thing.
  */
 
-const CAUSE: Record<CutInfo['cause'], string> = {
+/** What each cut means, after the colon: "Closes in 12 min: idle timeout". */
+export const CUT_WORDS: Record<CutInfo['cause'], string> = {
   idle: 'idle timeout',
   'max-duration': 'maximum session duration',
   'sign-in': 'reconnecting will need a new sign-in',
@@ -39,12 +40,12 @@ export function describeCut(cut: CutInfo, now: number, kind: 'tab' | 'tunnel' = 
     case 'idle':
     case 'max-duration': {
       const what = kind === 'tunnel' ? 'Session closes' : 'Closes';
-      return left <= 0 ? `${what} now: ${CAUSE[cut.cause]}` : `${what} in ${formatLeft(left)}: ${CAUSE[cut.cause]}`;
+      return left <= 0 ? `${what} now: ${CUT_WORDS[cut.cause]}` : `${what} in ${formatLeft(left)}: ${CUT_WORDS[cut.cause]}`;
     }
     case 'sign-in':
-      return left <= 0 ? `Signed out: ${CAUSE['sign-in']}` : `Sign-in ends in ${formatLeft(left)}: ${CAUSE['sign-in']}`;
+      return left <= 0 ? `Signed out: ${CUT_WORDS['sign-in']}` : `Sign-in ends in ${formatLeft(left)}: ${CUT_WORDS['sign-in']}`;
     case 'credentials':
-      return left <= 0 ? 'AWS credentials expired: it cannot reconnect' : `AWS credentials expire in ${formatLeft(left)}: ${CAUSE.credentials}`;
+      return left <= 0 ? 'AWS credentials expired: it cannot reconnect' : `AWS credentials expire in ${formatLeft(left)}: ${CUT_WORDS.credentials}`;
   }
 }
 

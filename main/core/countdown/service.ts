@@ -3,7 +3,7 @@ import type { CountdownItemInfo, CountdownsInfo } from '../../../preload/contrac
 import type { CountdownPreferences } from '../../../preload/contract/preferences';
 import type { PreferencesScope, SessionPreferencesReader } from '../aws/session-preferences';
 import type { SessionActivity } from './activity';
-import { countdown, nextChangeAt, type Countdown, type SignInFacts } from './model';
+import { countdown, nextChangeAt, type Countdown, type Cut, type SignInFacts } from './model';
 
 /**
  * Countdowns for every open shell tab and tunnel, and the opt-in keepalive. Recomputes when tabs,
@@ -38,6 +38,7 @@ export interface CountdownServiceDeps {
 export const REFRESH_MS = 30_000;
 /** A cut that moved less than this is not worth an event. */
 const MOVE_MS = 15_000;
+const REACHED_SLACK_MS = MOVE_MS + 5_000;
 const KEEPALIVE_MIN_MS = 15_000;
 const KEEPALIVE_MAX_MS = 5 * 60_000;
 /** Without known preferences: AWS's shortest idle timeout is 1 minute. */
@@ -111,6 +112,16 @@ export class CountdownService extends EventEmitter<Events> {
   private knownPreferences(key: string): boolean {
     const [sourceId = '', accountId = '', roleName = '', region = ''] = key.split('|');
     return this.deps.preferences.peek({ sourceId, accountId, roleName, region }) !== undefined;
+  }
+
+  /**
+   * The cut that was due when an item's session ended (idle timeout, maximum duration), from the
+   * last countdown shown; undefined when none was. REACHED_SLACK_MS absorbs the service's timer
+   * and an idle cut last reported up to MOVE_MS early.
+   */
+  reachedCut(id: string): Cut | undefined {
+    const now = this.now();
+    return this.last.items.find((i) => i.id === id)?.cuts.find((c) => c.closes && c.at <= now + REACHED_SLACK_MS);
   }
 
   dispose(): void {

@@ -25,6 +25,11 @@ export interface ShellTabDeps {
   channelOptions?: Pick<ConstructorParameters<typeof DataChannel>[0], 'retry' | 'pingIntervalMs'>;
   /** Give up hiding the probe's echo after this long without an answer (not a POSIX shell). */
   probeTimeoutMs?: number;
+  /**
+   * Why Session Manager itself ended the tab's session, when its countdown says a cut was due
+   * ("idle timeout"); undefined when nothing was due (the shell exited, someone terminated it).
+   */
+  cutBySessionManager?: (tabId: string) => string | undefined;
 }
 
 export interface ShellTabInit {
@@ -291,10 +296,11 @@ export class ShellTab extends EventEmitter<Events> {
       case 'channel-closed':
       case 'local': {
         const code = end.exitCode ?? this.filter.exitCode;
+        const cut = code === undefined && end.reason === 'channel-closed' ? this.deps.cutBySessionManager?.(this.id) : undefined;
         this.setStatus({
           state: 'exited',
           ...(code !== undefined ? { exitCode: code } : {}),
-          message: code !== undefined ? `exited with code ${code}` : exitWithoutCode(this.target, this.probing),
+          message: code !== undefined ? `exited with code ${code}` : cut ? `closed by Session Manager: ${cut}` : exitWithoutCode(this.target, this.probing),
           hint: 'Press Enter to start a new session in this tab.',
         });
         return;

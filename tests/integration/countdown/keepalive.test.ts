@@ -4,6 +4,7 @@ import { loadFixtureFile, parseFixture } from '../../../emulator/fixture';
 import { DEMO_FIXTURE } from '../../../emulator/demo';
 import type { EmulatorSessionHub } from '../../../emulator/sessions/index';
 import { CountdownsSchema } from '../../../preload/contract/countdowns';
+import { ShellService } from '../../../main/core/shells/service';
 import { startSignedInCore, type SignedInCore } from '../../support/signed-in-core';
 import { watch } from '../shells/watch-tab';
 
@@ -67,19 +68,40 @@ describe('countdowns and keepalive against the emulator', () => {
     await world.core.shells.close(tab.id);
   });
 
-  it('the emulator ends a session whose client stays quiet past the idle timeout, as TerminateSession does', async () => {
+  it('the emulator ends a session whose client stays quiet past the idle timeout, and the tab says Session Manager cut it', async () => {
     world.emulator.control.setFaults({ idleSessionTimeoutSeconds: 0.5 });
+    // The preferences say 12 minutes; the compressed fault cuts sooner, so the countdown's verdict is stubbed here.
+    const asked: string[] = [];
+    const shells = new ShellService({
+      resolveTarget: (k) => world.core.inventory.resolve(k),
+      sessions: world.core.sessions,
+      credentials: world.core.credentials,
+      allowInsecure: true,
+      cutBySessionManager: (tabId) => (asked.push(tabId), 'idle timeout'),
+    });
     try {
-      const tab = await world.core.shells.open({ instanceKey: key('staging-web-1') });
+      const tab = await shells.open({ instanceKey: key('staging-web-1') });
       const w = watch(tab);
       await w.waitForText('$ ');
       const sessionId = tab.currentSessionId!;
       await w.waitForState('exited');
       expect(hub().stats(sessionId)).toMatchObject({ status: 'Terminated', idle: { endedBy: 'idle-timeout' } });
-      await world.core.shells.close(tab.id);
+      expect(tab.status).toMatchObject({ state: 'exited', message: 'closed by Session Manager: idle timeout', hint: 'Press Enter to start a new session in this tab.' });
+      expect(asked).toEqual([tab.id]);
     } finally {
       world.emulator.control.setFaults({ idleSessionTimeoutSeconds: null });
+      await shells.dispose();
     }
+  });
+
+  it('a shell that exits by itself is not blamed on Session Manager', async () => {
+    const tab = await world.core.shells.open({ instanceKey: key('staging-web-1') });
+    const w = watch(tab);
+    await w.waitForText('$ ');
+    tab.write(Buffer.from('exit 4\r'));
+    await w.waitForState('exited');
+    expect(tab.status).toMatchObject({ state: 'exited', exitCode: 4, message: 'exited with code 4' });
+    await world.core.shells.close(tab.id);
   });
 
   it('a shell keepalive restarts the idle timer and gives the shell not one byte', async () => {

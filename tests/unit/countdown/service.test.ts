@@ -152,6 +152,19 @@ describe('CountdownService', () => {
   });
 });
 
+describe('reachedCut', () => {
+  it('names the closing cut that was due when a session ended, and nothing before then', async () => {
+    const w = world({ prefs: { idleSessionTimeout: 20, maxSessionDuration: 60 }, signIn: { state: 'signed-in', refreshable: false, expiresAt: T0 + 5 * MIN } });
+    w.items.push({ id: 't1', kind: 'tab', label: 'web-1', scope, sessions: [fakeSession('a', w.clock)] });
+    await w.settle();
+    w.clock.now = T0 + 10 * MIN;
+    expect(w.service.reachedCut('t1')).toBeUndefined(); // the sign-in ran out, but that closes nothing
+    w.clock.now = T0 + 20 * MIN;
+    expect(w.service.reachedCut('t1')?.cause).toBe('idle');
+    expect(w.service.reachedCut('other')).toBeUndefined();
+  });
+});
+
 describe('signInFacts', () => {
   const base = { id: 'corp', label: 'corp', origin: 'config' as const, refreshable: true };
   it('maps source states; profiles have no sign-in to run out', () => {
