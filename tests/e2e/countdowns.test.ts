@@ -7,6 +7,7 @@ import { launchBrowser, screenshot, type BrowserSession } from '../support/brows
 import { useEmulatorEnv } from '../support/emulator-app-env';
 import { signInAndScan } from '../support/signed-in-core';
 import { startWebApp, type RunningApp } from '../support/web-app';
+import { instanceTunnel } from '../support/tunnel-profile';
 
 /**
  * Countdowns in Chromium through the web host: a shell tab on an account whose Session Manager
@@ -120,15 +121,7 @@ describe('countdowns in Chromium', () => {
   it('a tunnel row says when its session closes', async () => {
     const { page } = browser;
     const instance = app.host.core.inventory.list().find((i) => i.name === 'staging-web-1')!;
-    const profile = await app.host.core.tunnels.saveProfile({
-      name: 'staging web',
-      source: { type: 'sso', ssoSession: SOURCE, accountId: STAGING, roleName: instance.roleName },
-      region: 'eu-west-1',
-      target: { type: 'instance', instanceId: instance.instanceId },
-      remotePort: 80,
-      kind: 'custom',
-      poolSize: 1,
-    });
+    const profile = await app.host.core.tunnels.saveProfile(instanceTunnel(instance, 'staging web', 80, { poolSize: 1 }));
     await app.host.core.tunnels.start(profile.id);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Tunnels' }).click();
     const row = page.locator(`[data-profile-id="${profile.id}"]`).getByTestId('countdown');

@@ -6,6 +6,7 @@ import type { EmulatorSessionHub } from '../../../emulator/sessions/index';
 import { CountdownsSchema } from '../../../preload/contract/countdowns';
 import { ShellService } from '../../../main/core/shells/service';
 import { startSignedInCore, type SignedInCore } from '../../support/signed-in-core';
+import { instanceTunnel } from '../../support/tunnel-profile';
 import { watch } from '../shells/watch-tab';
 
 /**
@@ -132,15 +133,7 @@ describe('countdowns and keepalive against the emulator', () => {
 
   it('a tunnel keepalive restarts the idle timer; the program behind the tunnel receives zero bytes', async () => {
     const instance = world.core.inventory.find(key('staging-web-1'))!;
-    const profile = await world.core.tunnels.saveProfile({
-      name: 'counting',
-      source: { type: 'sso', ssoSession: world.sourceId, accountId: STAGING, roleName: instance.roleName },
-      region: 'eu-west-1',
-      target: { type: 'instance', instanceId: instance.instanceId },
-      remotePort: 7000,
-      kind: 'custom',
-      poolSize: 1,
-    });
+    const profile = await world.core.tunnels.saveProfile(instanceTunnel(instance, 'counting', 7000, { poolSize: 1 }));
     const status = await world.core.tunnels.start(profile.id);
     // An open connection to the program, idle: what a minimised RDP window looks like.
     const client = connect(status.localPort, '127.0.0.1');

@@ -5,6 +5,7 @@ import { DEMO_FIXTURE } from '../../../emulator/demo';
 import { SessionListingSchema, type SessionRecord, type SessionScopeResult } from '../../../preload/contract/sessions';
 import { AppError } from '../../../main/core/errors';
 import { startSignedInCore, type SignedInCore } from '../../support/signed-in-core';
+import { instanceTunnel } from '../../support/tunnel-profile';
 
 /**
  * The core's session history: every account-region the inventory scanned, one DescribeSessions
@@ -98,14 +99,7 @@ describe('session history across account-regions', () => {
 
   it('marks a tunnel of this app as local, and terminating its session stops the tunnel', async () => {
     const instance = world.core.inventory.find(stagingKey)!;
-    const profile = await world.core.tunnels.saveProfile({
-      name: 'staging web',
-      source: { type: 'sso', ssoSession: world.sourceId, accountId: STAGING, roleName: instance.roleName },
-      region: 'eu-west-1',
-      target: { type: 'instance', instanceId: instance.instanceId },
-      remotePort: 80,
-      kind: 'custom',
-    });
+    const profile = await world.core.tunnels.saveProfile(instanceTunnel(instance, 'staging web', 80));
     await world.core.tunnels.start(profile.id);
     await expect.poll(() => world.core.tunnels.localSessions().length).toBeGreaterThan(0);
     const sessionId = world.core.tunnels.localSessions()[0]!.sessionId;

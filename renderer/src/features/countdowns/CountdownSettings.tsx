@@ -35,7 +35,7 @@ export function CountdownSettings() {
         </IntegerField>
         <BrowserNotifications />
         <label className="checkbox">
-          <input type="checkbox" checked={countdown.keepalive} onChange={(e) => change({ keepalive: e.target.checked })} />
+          <input type="checkbox" aria-describedby="keepalive-explained" checked={countdown.keepalive} onChange={(e) => change({ keepalive: e.target.checked })} />
           Keep idle shells and tunnels open
         </label>
         <small className="muted" id="keepalive-explained">
