@@ -100,6 +100,8 @@ describe('countdowns in Chromium', () => {
     expect(await status.textContent()).toMatch(/^Sign-in ends in [1-8] min: reconnecting will need a new sign-in/);
     const notice = page.getByTestId('countdown-notice').filter({ hasText: 'sandbox-dev-box' });
     expect(await notice.textContent()).toMatch(/Sign-in ends in [1-8] min: reconnecting will need a new sign-in/);
+    // A tab in the background tells its countdown on hover.
+    expect(await page.getByRole('tab', { selected: false }).getAttribute('title')).toMatch(/staging-web-1.*\nCloses in [1-3] min: maximum session duration$/s);
     await screenshot(page, 'countdown-sign-in-dark');
     await page.setViewportSize({ width: 900, height: 600 });
     await screenshot(page, 'countdown-sign-in-900x600-dark');

@@ -19,7 +19,7 @@ import { usePreferences } from '../../preferences';
 import { tabLabels } from './tab-labels';
 import { useCountdowns } from '../countdowns/countdown-store';
 import { CountdownBadge } from '../countdowns/CountdownBadge';
-import { CountdownLine } from '../countdowns/CountdownLine';
+import { CountdownLine, countdownText } from '../countdowns/CountdownLine';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -168,7 +168,7 @@ export function TerminalsView() {
                 className="tab-title"
                 aria-selected={tab.tabId === activeId}
                 tabIndex={tab.tabId === activeId ? 0 : -1}
-                title={`${label} — ${statusText(tab.status)}`}
+                title={[`${label} — ${statusText(tab.status)}`, countdownText(countdowns.byId.get(tab.tabId), countdowns.now)].filter(Boolean).join('\n')}
                 onKeyDown={(e) => onTabKey(e, index)}
                 onClick={() => {
                   activate(tab.tabId);
