@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appChannels, appEvents } from './contract/app';
 import { authChannels, authEvents } from './contract/auth';
 import { countdownsChannels, countdownsEvents } from './contract/countdowns';
+import { doctorChannels } from './contract/doctor';
 import { inventoryChannels, inventoryEvents } from './contract/inventory';
 import { preferencesChannels, preferencesEvents } from './contract/preferences';
 import { sessionsChannels, sessionsEvents } from './contract/sessions';
@@ -18,6 +19,7 @@ export const channels = {
   ...appChannels,
   ...authChannels,
   ...countdownsChannels,
+  ...doctorChannels,
   ...inventoryChannels,
   ...preferencesChannels,
   ...sessionsChannels,
@@ -51,6 +53,7 @@ export * from './contract/app';
 export * from './contract/auth';
 export * from './contract/countdowns';
 export * from './contract/countdown-words';
+export * from './contract/doctor';
 export * from './contract/inventory';
 export * from './contract/preferences';
 export * from './contract/sessions';

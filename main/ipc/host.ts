@@ -7,6 +7,7 @@ import { EventBus } from './events';
 import { appHandlers } from './handlers/app';
 import { authHandlers } from './handlers/auth';
 import { countdownsHandlers } from './handlers/countdowns';
+import { doctorHandlers } from './handlers/doctor';
 import { inventoryHandlers } from './handlers/inventory';
 import { preferencesHandlers } from './handlers/preferences';
 import { shellsHandlers } from './handlers/shells';
@@ -99,6 +100,7 @@ export function createHostContext(options: HostOptions): HostContext {
     ...appHandlers({ core, activateMenuItem }),
     ...authHandlers({ core, events, streams }),
     ...countdownsHandlers({ core, events }),
+    ...doctorHandlers({ core }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
     ...sessionsHandlers({ core, events }),

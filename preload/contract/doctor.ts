@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { request } from './define';
 
 /**
  * The connectivity doctor's report: for one target and one feature, every check in order with
@@ -54,3 +55,24 @@ export const DoctorReportSchema = z.object({
   checkedAt: z.number(),
 });
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
+
+/** Run the doctor for an instance of the inventory (and a feature), or for a saved tunnel profile (its instance, port and host). */
+export const DoctorRunSchema = z.union([
+  z
+    .object({
+      instanceKey: z.string().min(1).max(400),
+      feature: DoctorFeatureSchema.default('shell'),
+      /** Default: the shell document chosen for the instance (shell), else the feature's usual one. */
+      documentName: z.string().regex(/^[a-zA-Z0-9_\-.:/]{3,200}$/).optional(),
+      /** The user asked to try: start a session and end it at once. */
+      connect: z.boolean().default(false),
+    })
+    .strict(),
+  z.object({ tunnelProfileId: z.string().regex(/^[a-z0-9-]{6,64}$/), connect: z.boolean().default(false) }).strict(),
+]);
+export type DoctorRun = z.input<typeof DoctorRunSchema>;
+
+export const doctorChannels = {
+  /** Read-only checks as the target's role; a session only with connect. */
+  'doctor.run': request(DoctorRunSchema, DoctorReportSchema),
+} as const;

@@ -220,7 +220,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await row.click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Actions for prod-ad-01' });
     // Windows instance: RDP comes first among the tunnel actions.
-    await expect.poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Open shell', 'RDP', 'Forward port…', 'PostgreSQL…', 'MySQL…']);
+    await expect.poll(() => menu.getByRole('menuitem').allTextContents()).toEqual(['Open shell', 'RDP', 'Forward port…', 'PostgreSQL…', 'MySQL…', "Why can't I connect?"]);
     await screenshot(page, 'explorer-context-menu');
     await menu.getByRole('menuitem', { name: 'RDP' }).click();
     const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });

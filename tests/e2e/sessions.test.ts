@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FIXTURE } from '../../emulator/demo';
-import { loadFixtureFile, parseFixture, startEmulator, type RunningEmulator } from '../../emulator/index';
-import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
-import { useEmulatorEnv } from '../support/emulator-app-env';
-import { signInAndScan } from '../support/signed-in-core';
-import { startWebApp, type RunningApp } from '../support/web-app';
+import { loadFixtureFile, parseFixture, type RunningEmulator } from '../../emulator/index';
+import { screenshot, type BrowserSession } from '../support/browser';
+import { startSignedInBrowser, type SignedInBrowser } from '../support/signed-in-browser';
+import type { RunningApp } from '../support/web-app';
 
 /**
  * The Sessions view in Chromium through the web host: every account-region's sessions, the
@@ -33,25 +32,18 @@ function fixture() {
 }
 
 describe('the Sessions view in Chromium', () => {
+  let world: SignedInBrowser | undefined;
   let emulator: RunningEmulator;
   let app: RunningApp;
   let browser: BrowserSession;
-  let restoreEnv: (() => void) | undefined;
   let tabSession = '';
 
   beforeAll(async () => {
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error("No D-Bus session: run under dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize; npx vitest run --project e2e tests/e2e/sessions.test.ts'");
-    emulator = await startEmulator({ fixture: fixture(), autoApprove: true });
-    restoreEnv = useEmulatorEnv(emulator).restore;
-    app = await startWebApp({ emulator: true });
-    await signInAndScan(app.host.core);
-    browser = await launchBrowser({ colorScheme: 'dark' });
+    world = await startSignedInBrowser(fixture(), 'tests/e2e/sessions.test.ts');
+    ({ emulator, app, browser } = world);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await emulator?.stop();
-    restoreEnv?.();
+    await world?.close();
   });
 
   const rows = () => browser.page.getByTestId('session-row');

@@ -6,6 +6,7 @@ import { onTunnelDraft } from '../features/tunnels/drafts';
 import { views, type ViewId } from '../features/views';
 import { useCall, useEvent } from '../hooks/useApi';
 import { CommandPalette } from './CommandPalette';
+import { DoctorDialogHost } from '../features/doctor/DoctorDialog';
 import { QuickConnect } from './QuickConnect';
 import { CountdownNotices } from '../features/countdowns/CountdownNotices';
 
@@ -104,6 +105,7 @@ export function App() {
         <Current />
       </main>
       <CountdownNotices />
+      <DoctorDialogHost />
       <footer className="statusbar" aria-label="App status">
         <span className={`dot ${connection === 'open' ? 'ok' : 'bad'}`} aria-hidden="true" />
         <span data-testid="connection-state">{connection === 'open' ? 'Connected' : 'Disconnected from Bastionless'}</span>

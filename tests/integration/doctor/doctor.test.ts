@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureInput } from '../../../emulator/index';
 import type { SessionTarget } from '../../../main/core/aws/target';
 import type { DoctorRequest } from '../../../main/core/doctor/index';
-import { DoctorReportSchema, type DoctorCheckId, type DoctorReport } from '../../../preload/contract/doctor';
+import { doctorHandlers } from '../../../main/ipc/handlers/doctor';
+import { DoctorReportSchema, DoctorRunSchema, type DoctorCheckId, type DoctorReport, type DoctorRun } from '../../../preload/contract/doctor';
 import { startSignedInCore, type SignedInCore } from '../../support/signed-in-core';
 
 /**
@@ -182,6 +183,20 @@ describe('connectivity doctor against the emulator', () => {
     const started = await world.core.sessions.start(target(WIN));
     await world.core.sessions.terminate(target(WIN), started.sessionId);
     expect((await doctor({ target: target(WIN), feature: 'shell' })).ok).toBe(true);
+  });
+
+  it('doctor.run (IPC) for a tunnel profile: its kind and host pick the feature; RDP to a Linux node is the problem', async () => {
+    const run = (arg: DoctorRun) => doctorHandlers({ core: world.core })['doctor.run'](DoctorRunSchema.parse(arg), { transport: 'web' });
+    const source = { type: 'sso' as const, ssoSession: world.sourceId, accountId: PROD, roleName: 'Admin' };
+    const rdp = await world.core.tunnels.saveProfile({ name: 'web RDP', source, region: REGION, target: { type: 'instance', instanceId: WEB }, remotePort: 3389, kind: 'rdp' });
+    const report = DoctorReportSchema.parse(await run({ tunnelProfileId: rdp.id }));
+    expect(report).toMatchObject({ feature: 'rdp', documentName: 'AWS-StartPortForwardingSession', problem: { check: 'document', sentence: `web-1 (${WEB}) runs Linux, which has no RDP server by default.` } });
+    const db = await world.core.tunnels.saveProfile({ name: 'legacy db', source, region: REGION, target: { type: 'instance', instanceId: OLD }, remoteHost: 'db.internal', remotePort: 5432, kind: 'postgres' });
+    expect(DoctorReportSchema.parse(await run({ tunnelProfileId: db.id })).problem).toMatchObject({ check: 'agent-version', sentence: expect.stringContaining('port forwarding to a remote host needs 3.1.1188.0 or later') });
+    // An instance of the inventory, for a shell: the same report the core gives.
+    const key = world.core.inventory.list().find((i) => i.instanceId === WEB)!.key;
+    expect(DoctorReportSchema.parse(await run({ instanceKey: key })).ok).toBe(true);
+    await expect(run({ tunnelProfileId: 'gone-000000' })).rejects.toMatchObject({ code: 'profile-not-found' });
   });
 
   it('sign-in: signed out, nothing else is asked', async () => {

@@ -4,6 +4,7 @@ import { EventBus } from '../../../main/ipc/events';
 import { appHandlers } from '../../../main/ipc/handlers/app';
 import { authHandlers } from '../../../main/ipc/handlers/auth';
 import { countdownsHandlers } from '../../../main/ipc/handlers/countdowns';
+import { doctorHandlers } from '../../../main/ipc/handlers/doctor';
 import { preferencesHandlers } from '../../../main/ipc/handlers/preferences';
 import { inventoryHandlers } from '../../../main/ipc/handlers/inventory';
 import { sessionsHandlers } from '../../../main/ipc/handlers/sessions';
@@ -39,6 +40,7 @@ export async function startWebShells(given?: ShellsEnv<ShellsEmulator>): Promise
     ...appHandlers({ core, activateMenuItem: () => false }),
     ...authHandlers({ core, events, streams }),
     ...countdownsHandlers({ core, events }),
+    ...doctorHandlers({ core }),
     ...inventoryHandlers({ core, events, streams }),
     ...preferencesHandlers({ core, events }),
     ...sessionsHandlers({ core, events }),

@@ -1,8 +1,9 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { InstanceSummary } from '../../../../preload/contract';
 import { startTunnelDraft, tunnelActionsFor } from './TunnelActions';
+import { doctorSubject, openDoctor } from '../doctor/doctor-store';
 
-/** Right-click menu of an instance row: a shell, or a tunnel pre-filled for it. */
+/** Right-click menu of an instance row: a shell, a tunnel pre-filled for it, or the connectivity doctor. */
 export function InstanceContextMenu({ instance, x, y, onOpenShell, onClose }: { instance: InstanceSummary; x: number; y: number; onOpenShell: () => void; onClose: () => void }) {
   const menu = useRef<HTMLUListElement>(null);
   useEffect(() => {
@@ -35,6 +36,8 @@ export function InstanceContextMenu({ instance, x, y, onOpenShell, onClose }: { 
       {item('Open shell', onOpenShell, instance.pingStatus !== 'Online')}
       <li role="separator" className="menu-separator" />
       {tunnelActionsFor(instance).map(({ kind, label }) => item(label, () => startTunnelDraft(instance, kind)))}
+      <li role="separator" className="menu-separator" />
+      {item("Why can't I connect?", () => openDoctor({ request: { instanceKey: instance.key, feature: 'shell' }, subject: doctorSubject(instance.name ?? instance.instanceId) }))}
     </ul>
   );
 }

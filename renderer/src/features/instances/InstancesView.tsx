@@ -2,6 +2,7 @@ import './instances.css';
 import { ShellStartChoice } from './ShellStartChoice';
 import { showSessionsOf } from '../sessions/focus';
 import { TunnelActions } from './TunnelActions';
+import { DoctorReportView } from '../doctor/DoctorReportView';
 import { InstanceContextMenu } from './InstanceContextMenu';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
@@ -68,6 +69,13 @@ function Details({ instance, favourite, onFavourite, onOpen }: { instance: Insta
         </button>
       </div>
       <TunnelActions instance={instance} />
+      {instance.pingStatus !== 'Online' && (
+        // An offline instance answers "why?" at once (read-only calls; a session only on "Try connecting").
+        <section className="doctor-inline" aria-labelledby="doctor-inline-title">
+          <h3 id="doctor-inline-title">Why can&apos;t I connect?</h3>
+          <DoctorReportView key={instance.key} request={{ instanceKey: instance.key, feature: 'shell' }} />
+        </section>
+      )}
       <ShellStartChoice instance={instance} />
       <dl className="facts">
         {facts.map(([k, v]) =>

@@ -20,6 +20,7 @@ import { tabLabels } from './tab-labels';
 import { useCountdowns } from '../countdowns/countdown-store';
 import { CountdownBadge } from '../countdowns/CountdownBadge';
 import { CountdownLine, countdownText } from '../countdowns/CountdownLine';
+import { doctorSubject, openDoctor } from '../doctor/doctor-store';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -194,6 +195,11 @@ export function TerminalsView() {
           <span className={`dot state-${active.status.state}`} aria-hidden="true" />
           <span>{statusText(active.status)}</span>
           {'hint' in active.status && active.status.hint && <span className="muted">{active.status.hint}</span>}
+          {active.status.state === 'failed' && (
+            <button type="button" className="button small" onClick={() => openDoctor({ request: { instanceKey: active.instanceKey, feature: 'shell' }, subject: doctorSubject(labels.get(active.tabId)?.label ?? active.title) })}>
+              Why can&apos;t I connect?
+            </button>
+          )}
           {error && <span className="error-inline">{error}</span>}
           <CountdownLine item={countdowns.byId.get(active.tabId)} now={countdowns.now} />
           <span className="spacer" />

@@ -7,6 +7,7 @@ import { LaunchNotice } from './LaunchNotice';
 import { onTunnelDraft, takePendingDraft } from './drafts';
 import { ProfileDialog } from './ProfileDialog';
 import { ago, formatBytes, formatRate, tunnelDisplay } from './tunnel-display';
+import { doctorSubject, openDoctor } from '../doctor/doctor-store';
 import './tunnels.css';
 import { useCountdowns } from '../countdowns/countdown-store';
 import { CountdownLine } from '../countdowns/CountdownLine';
@@ -67,6 +68,11 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
             {display.error.current ? '' : 'Earlier: '}
             {display.error.message}
             {status?.lastErrorAt ? <span className="muted"> ({ago(status.lastErrorAt, Date.now())})</span> : null}
+            {display.error.current && status?.lastErrorKind !== 'destination' && profile.target.type === 'instance' && (
+              <button type="button" className="button small" onClick={() => openDoctor({ request: { tunnelProfileId: profile.id }, subject: doctorSubject(profile.name, profile.remoteHost ? 'remote-port' : profile.kind === 'rdp' ? 'rdp' : 'port') })}>
+                Why can&apos;t I connect?
+              </button>
+            )}
           </div>
         )}
         {notice && <LaunchNotice result={notice} onDismiss={() => setNotice(null)} />}
