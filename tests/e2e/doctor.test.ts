@@ -89,6 +89,28 @@ describe('the connectivity doctor in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('a tunnel that did not start offers it on its row, for the profile\'s instance and port', async () => {
+    const { page } = browser;
+    const web = app.host.core.inventory.list().find((i) => i.name === 'prod-web-1')!;
+    const profile = await app.host.core.tunnels.saveProfile({ name: 'web-1 postgres', source: { type: 'sso', ssoSession: web.sourceId, accountId: web.accountId, roleName: web.roleName }, region: web.region, target: { type: 'instance', instanceId: web.instanceId }, remotePort: 5432, kind: 'postgres' });
+    emulator.control.setInstanceOnline(web.instanceId, false);
+    try {
+      await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Tunnels' }).click();
+      const tunnelRow = page.locator(`[data-profile-id="${profile.id}"]`);
+      await tunnelRow.getByRole('button', { name: 'Start' }).click();
+      await tunnelRow.getByTestId('tunnel-start-failed').getByRole('button', { name: "Why can't I connect?" }).click();
+      const dialog = page.getByRole('dialog', { name: "Why can't I connect?" });
+      const problem = dialog.getByTestId('doctor-problem');
+      await problem.waitFor();
+      expect(await dialog.locator('.doctor-subject').textContent()).toBe('web-1 postgres · port forwarding');
+      expect(await problem.locator('.doctor-sentence').textContent()).toMatch(new RegExp(`^The SSM agent on prod-web-1 \\(${web.instanceId}\\) lost its connection to Systems Manager`));
+      await screenshot(page, 'doctor-tunnel-dialog');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      emulator.control.setInstanceOnline(web.instanceId, true);
+    }
+  });
+
   it("the instance menu offers it for any instance, in the light theme", async () => {
     const { page } = browser;
     await page.emulateMedia({ colorScheme: 'light' });

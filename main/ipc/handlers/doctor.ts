@@ -4,6 +4,7 @@ import type { SessionTarget } from '../../core/aws/target';
 import { AppError } from '../../core/errors';
 import { portForwardingRequest } from '../../core/tunnels/port-session-opener';
 import { targetFromProfile } from '../../core/tunnels/service';
+import { resolveTagTarget } from '../../core/tunnels/tag-target';
 import type { TunnelProfile } from '../../core/tunnels/profile-schema';
 import type { Handlers } from '../dispatch';
 import type { HostContext } from '../host';
@@ -29,8 +30,8 @@ export function doctorHandlers(host: Pick<HostContext, 'core'>): DoctorHandlers 
       if ('tunnelProfileId' in arg) {
         const profile = (await core.tunnels.listProfiles()).find((p) => p.id === arg.tunnelProfileId);
         if (!profile) throw new AppError('profile-not-found', 'That tunnel profile no longer exists.', 'Reload the Tunnels view.');
-        const target = targetFromProfile(profile);
-        if (!target) throw new AppError('doctor-needs-instance', `${profile.name} picks its instance by tags when it starts.`, 'Run the doctor on the instance it uses, from the Instances view.');
+        // A tag query is resolved as a start would (the one online instance with the tags); its refusal is the answer.
+        const target = targetFromProfile(profile) ?? resolveTagTarget(profile, core.inventory.list(), (key) => core.inventory.resolve(key));
         const request = portForwardingRequest({ port: profile.remotePort, ...(profile.remoteHost ? { remoteHost: profile.remoteHost } : {}) });
         return core.doctor({ target: known(target), feature: profileFeature(profile), documentName: request.documentName, ...(arg.connect ? { connect: { parameters: request.parameters } } : {}) });
       }

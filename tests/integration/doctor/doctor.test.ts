@@ -197,6 +197,9 @@ describe('connectivity doctor against the emulator', () => {
     const key = world.core.inventory.list().find((i) => i.instanceId === WEB)!.key;
     expect(DoctorReportSchema.parse(await run({ instanceKey: key })).ok).toBe(true);
     await expect(run({ tunnelProfileId: 'gone-000000' })).rejects.toMatchObject({ code: 'profile-not-found' });
+    // A tag query: the instance a start would pick.
+    const tagged = await world.core.tunnels.saveProfile({ name: 'tagged', source, region: REGION, target: { type: 'tags', tags: { Name: 'legacy-1' } }, remotePort: 22, kind: 'custom' });
+    expect(DoctorReportSchema.parse(await run({ tunnelProfileId: tagged.id })).target).toMatchObject({ instanceId: OLD, name: 'legacy-1' });
   });
 
   it('sign-in: signed out, nothing else is asked', async () => {

@@ -18,13 +18,18 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
   const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [notice, setNotice] = useState<LaunchResult | null>(null);
-  const run = async (fn: () => Promise<unknown>) => {
+  // A start (or launch) that failed offers the connectivity doctor on the row.
+  const [startFailed, setStartFailed] = useState(false);
+  const diagnose = () => openDoctor({ request: { tunnelProfileId: profile.id }, subject: doctorSubject(profile.name, profile.remoteHost ? 'remote-port' : profile.kind === 'rdp' ? 'rdp' : 'port') });
+  const run = async (fn: () => Promise<unknown>, opening = false) => {
     setBusy(true);
     onError(null);
+    if (opening) setStartFailed(false);
     try {
       await fn();
     } catch (err) {
       onError(toIpcError(err));
+      if (opening) setStartFailed(true);
     } finally {
       setBusy(false);
     }
@@ -68,11 +73,19 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
             {display.error.current ? '' : 'Earlier: '}
             {display.error.message}
             {status?.lastErrorAt ? <span className="muted"> ({ago(status.lastErrorAt, Date.now())})</span> : null}
-            {display.error.current && status?.lastErrorKind !== 'destination' && profile.target.type === 'instance' && (
-              <button type="button" className="button small" onClick={() => openDoctor({ request: { tunnelProfileId: profile.id }, subject: doctorSubject(profile.name, profile.remoteHost ? 'remote-port' : profile.kind === 'rdp' ? 'rdp' : 'port') })}>
+            {display.error.current && status?.lastErrorKind !== 'destination' && (
+              <button type="button" className="button small" onClick={diagnose}>
                 Why can&apos;t I connect?
               </button>
             )}
+          </div>
+        )}
+        {startFailed && !status && (
+          <div className="tunnel-last-error" data-testid="tunnel-start-failed">
+            The tunnel did not start.{' '}
+            <button type="button" className="button small" onClick={diagnose}>
+              Why can&apos;t I connect?
+            </button>
           </div>
         )}
         {notice && <LaunchNotice result={notice} onDismiss={() => setNotice(null)} />}
@@ -83,7 +96,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
             Stop
           </button>
         ) : (
-          <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.call('tunnels.start', { profileId: profile.id }))}>
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.call('tunnels.start', { profileId: profile.id }), true)}>
             Start
           </button>
         )}
@@ -94,7 +107,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
           onClick={() =>
             void run(async () => {
               setNotice(await api.call('tunnels.launch', { id: profile.id }));
-            })
+            }, true)
           }
         >
           {profile.kind === 'rdp' ? 'Connect' : 'Open client'}
