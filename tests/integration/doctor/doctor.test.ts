@@ -202,6 +202,12 @@ describe('connectivity doctor against the emulator', () => {
     expect(DoctorReportSchema.parse(await run({ tunnelProfileId: tagged.id })).target).toMatchObject({ instanceId: OLD, name: 'legacy-1' });
   });
 
+  it('sign-in: a role the user is not assigned gets no credentials, and the reason is the problem', async () => {
+    const report = await doctor({ target: target(WEB, { roleName: 'NotAssigned' }), feature: 'shell' });
+    expect(report.problem).toEqual({ check: 'sign-in', sentence: `You may not use role NotAssigned in account ${PROD}.`, fix: 'Pick another role for this account in Settings, or ask for the permission set.' });
+    expect(report.checks.slice(1).every((c) => c.status === 'skip')).toBe(true);
+  });
+
   it('sign-in: signed out, nothing else is asked', async () => {
     await world.core.auth.signOut(world.sourceId);
     const report = await doctor({ target: target(WEB), feature: 'shell' });
