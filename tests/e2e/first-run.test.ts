@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type BrowserSession } from '../support/browser';
+import { startDemo, stopDemo, type DemoProcess } from '../support/demo';
 import { startWebApp } from '../support/web-app';
 
 /**
@@ -10,32 +8,6 @@ import { startWebApp } from '../support/web-app';
  * script runs it when Electron is missing) lands on the instance list with nobody approving
  * anything, and what the user chooses survives a restart of the web host on another port.
  */
-
-const TSX = 'node_modules/.bin/tsx';
-
-interface DemoProcess {
-  child: ChildProcess;
-  url: string;
-}
-
-/** `tsx main/web/cli.ts --demo` as `npm run demo` starts it; resolves with the URL it prints. */
-async function startDemo(): Promise<DemoProcess> {
-  const child = spawn(TSX, ['main/web/cli.ts', '--demo'], {
-    env: { ...process.env, BASTIONLESS_LAUNCHED_AS: 'npm run demo' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const match = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the demo exited (${code}) before printing its URL:\n${stderr}`)));
-  });
-  return { child, url };
-}
 
 describe('the demo lands on the instance list', () => {
   let demo: DemoProcess;
@@ -47,16 +19,13 @@ describe('the demo lands on the instance list', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    if (demo && demo.child.exitCode === null) {
-      demo.child.kill('SIGTERM');
-      await once(demo.child, 'exit');
-    }
+    if (demo) await stopDemo(demo);
   });
 
   it('shows the demo fleet without a sign-in click, with the source signed in', async () => {
     const { page } = browser;
     await page.goto(demo.url);
-    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await page.getByRole('treegrid', { name: 'Instances' }).waitFor();
     // 12 running instances are visible in the demo fleet (one region answers AccessDenied).
     await expect.poll(() => page.getByTestId('instance-row').count(), { timeout: 30_000 }).toBe(12);
     expect(await page.getByText('Sign in to see your instances').count()).toBe(0);

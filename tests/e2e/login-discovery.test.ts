@@ -59,7 +59,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await approval.close();
 
     // The app's CreateToken polling completes on its own: the explorer replaces the sign-in screen.
-    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await page.getByRole('treegrid', { name: 'Instances' }).waitFor();
     await expect.poll(() => source.getByTestId('source-state').textContent(), { timeout: 15_000 }).toBe('Signed in');
   });
 
@@ -144,15 +144,15 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.getByRole('button', { name: 'Expand all' }).click();
     await expect.poll(() => page.getByTestId('instance-row').count()).toBe(visible - 4);
     // Kept in preferences.json, so it survives a restart; the region's own fold came back too.
-    const folded = await page.evaluate(async () => (await window.bastionless!.call('prefs.get', undefined)).preferences.collapsedGroups);
-    expect(folded).toEqual(['210987654321|eu-west-1']);
+    // The list folds at once; the save to preferences.json follows.
+    await expect.poll(() => page.evaluate(async () => (await window.bastionless!.call('prefs.get', undefined)).preferences.collapsedGroups)).toEqual(['210987654321|eu-west-1']);
     await page.locator('[data-testid=group-row][data-id="210987654321|eu-west-1"]').getByRole('button', { name: 'Expand eu-west-1' }).click();
     await expect.poll(() => page.getByTestId('instance-row').count()).toBe(visible);
   });
 
   it('narrows with search and moves through results from the keyboard', async () => {
     const { page } = browser;
-    await page.getByRole('grid', { name: 'Instances' }).focus();
+    await page.getByRole('treegrid', { name: 'Instances' }).focus();
     await page.keyboard.press('/');
     await page.keyboard.type('prod-web');
     await expect.poll(() => page.getByTestId('instance-row').locator('.instance-name').allTextContents()).toEqual(['prod-web-1', 'prod-web-2']);
@@ -278,7 +278,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
       .toBe('connected');
     const tabId = await page.evaluate(() => window.bastionlessTerminals!.tabs().find((t) => t.title === 'prod-web-2')!.tabId);
     await expect.poll(() => page.evaluate((id) => window.bastionlessTerminals!.text(id), tabId), { timeout: 30_000 }).toMatch(/^chosen-42$/m);
-    await page.getByRole('button', { name: 'Close prod-web-2' }).click();
+    await page.getByRole('button', { name: 'Close prod-web-2', includeHidden: true }).click();
     await page.keyboard.press('Control+1');
     await page.getByTestId('instance-row').filter({ hasText: 'prod-web-2' }).click();
     await details.getByRole('button', { name: 'Use the default' }).click();
@@ -294,7 +294,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
     await page.keyboard.press('Control+5');
     await page.getByLabel('Light').check();
     await page.keyboard.press('Control+1');
-    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await page.getByRole('treegrid', { name: 'Instances' }).waitFor();
     await screenshot(page, 'explorer-light');
     await page.keyboard.press('Control+5');
     await page.getByLabel('Dark').check();
@@ -326,7 +326,7 @@ describe('sign-in and discovery in Chromium through the web host', () => {
   it('Ctrl+K is a command palette: an IP opens a shell, fuzzy names match, commands run, recent first', async () => {
     const { page } = browser;
     await page.keyboard.press('Control+1');
-    await page.getByRole('grid', { name: 'Instances' }).waitFor();
+    await page.getByRole('treegrid', { name: 'Instances' }).waitFor();
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     const search = palette.getByRole('combobox', { name: 'Search instances, tunnels and commands' });

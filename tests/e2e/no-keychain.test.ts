@@ -47,7 +47,7 @@ describe('sign-in without an OS keychain, in Chromium', () => {
 
     await source.getByRole('button', { name: 'Keep the key in a file and sign in' }).click();
     // The emulator approves the code itself: the fleet replaces the sign-in screen.
-    await page.getByRole('grid', { name: 'Instances' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('treegrid', { name: 'Instances' }).waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('instance-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const keyFile = join(env.home, 'data', 'keys.json');
     expect(existsSync(keyFile)).toBe(true);

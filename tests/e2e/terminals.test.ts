@@ -117,7 +117,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
     // Saved in preferences.json (through main), not in this browser profile.
     await expect.poll(() => env.host.core.preferences.reload().then((s) => s.preferences.terminal)).toMatchObject({ renderer: 'webgl', fontSize: 14, copyOnSelect: true });
     expect(await run(page, 'echo gl-$((40+2))', (o) => o[0] === 'gl-42', tabId)).toContain('gl-42');
-    await page.getByRole('button', { name: 'Close web-2' }).click();
+    await page.getByRole('button', { name: 'Close web-2', includeHidden: true }).click();
     await expect.poll(async () => (await tabs(page)).some((t) => t.tabId === tabId)).toBe(false);
   });
 
@@ -248,7 +248,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
     await screenshot(page, 'terminal-tabs-numbered-coloured');
     await env.host.core.preferences.update({ accountColours: {} });
 
-    await page.getByRole('button', { name: 'Close web-2 · 123456789012/eu-west-1 (2)' }).click();
+    await page.getByRole('button', { name: 'Close web-2 · 123456789012/eu-west-1 (2)', includeHidden: true }).click();
     await expect.poll(async () => (await tabs(page)).map((t) => t.tabId)).not.toContain(again);
     await page.getByRole('tab', { name: 'web-1' }).click();
   });
@@ -260,7 +260,7 @@ describe('tabbed shells in Chromium against the emulator', () => {
     await expect.poll(() => page.getByTestId('terminal-status').textContent()).toContain('exited with code 3');
     await screenshot(page, 'terminal-exited');
     const before = (await tabs(page)).length;
-    await page.getByRole('button', { name: 'Close web-1' }).click();
+    await page.getByRole('button', { name: 'Close web-1', includeHidden: true }).click();
     await expect.poll(async () => (await tabs(page)).length).toBe(before - 1);
     const closed = statuses.length;
     const open = env.service.list().map((t) => t.title);

@@ -339,7 +339,7 @@ export function InstancesView() {
       </div>
       <ProgressLine progress={progress} count={instances.length} onRefresh={refresh} />
       <div className="explorer">
-        <div className="instance-list" ref={scrollRef} tabIndex={0} role="grid" aria-label="Instances" aria-rowcount={items.length} aria-activedescendant={selectedKey && visibleKeys.includes(selectedKey) ? rowDomId(selectedKey) : undefined} onKeyDown={onListKey}>
+        <div className="instance-list" ref={scrollRef} tabIndex={0} role="treegrid" aria-label="Instances" aria-rowcount={items.length} aria-activedescendant={selectedKey && visibleKeys.includes(selectedKey) ? rowDomId(selectedKey) : undefined} onKeyDown={onListKey}>
           {items.length === 0 && <div className="muted list-empty">{progress?.running ? 'Looking for instances…' : 'No instance matches.'}</div>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {

@@ -109,8 +109,13 @@ export function TerminalsView() {
   const tabStrip = useRef<HTMLDivElement>(null);
   /** Set while arrow keys move along the tabs: the newly shown terminal must not take the focus. */
   const browsingTabs = useRef(false);
-  /** Arrow keys move along the tab strip (and show that tab), as in any tablist. */
+  /** Arrow keys move along the tab strip (and show that tab), as in any tablist; Delete closes the tab. */
   const onTabKey = (event: ReactKeyboardEvent, index: number) => {
+    if (event.key === 'Delete') {
+      event.preventDefault();
+      void closeTab(tabs[index]!.tabId);
+      return;
+    }
     const last = tabs.length - 1;
     const to = event.key === 'ArrowRight' ? (index === last ? 0 : index + 1) : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1) : event.key === 'Home' ? 0 : event.key === 'End' ? last : -1;
     if (to < 0) return;
@@ -162,13 +167,14 @@ export function TerminalsView() {
           const accountId = labels.get(tab.tabId)?.accountId ?? '';
           const colour = accountColour(accountId, accountNames.get(accountId), colours);
           return (
-            <div key={tab.tabId} className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state} data-colour={colour}>
+            <div key={tab.tabId} role="presentation" className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state} data-colour={colour}>
               <button
                 type="button"
                 role="tab"
                 className="tab-title"
                 aria-selected={tab.tabId === activeId}
                 tabIndex={tab.tabId === activeId ? 0 : -1}
+                aria-keyshortcuts="Delete"
                 title={[`${label} — ${statusText(tab.status)}`, countdownText(countdowns.byId.get(tab.tabId), countdowns.now)].filter(Boolean).join('\n')}
                 onKeyDown={(e) => onTabKey(e, index)}
                 onClick={() => {
@@ -181,7 +187,8 @@ export function TerminalsView() {
                 <span className="tab-label">{label}</span>
                 <CountdownBadge item={countdowns.byId.get(tab.tabId)} now={countdowns.now} />
               </button>
-              <button type="button" className="tab-close" tabIndex={-1} aria-label={`Close ${label}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
+              {/* A tablist may hold only tabs: the × is for the mouse; keyboards and screen readers close with Delete. */}
+              <button type="button" className="tab-close" tabIndex={-1} aria-hidden="true" aria-label={`Close ${label}`} title={`Close tab (${modKey}W)`} onClick={() => void closeTab(tab.tabId)}>
                 ×
               </button>
             </div>

@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { IpcError, LauncherClient, TunnelKind, TunnelProfile, TunnelProfileInput } from '../../../../preload/contract';
 import { DEFAULT_REMOTE_PORTS, isExposedBindAddress } from '../../../../preload/contract';
 import { api } from '../../api';
 import { toIpcError } from '../../hooks/useApi';
+import { useModalFocus } from '../../hooks/useModalFocus';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { InstancePicker } from './InstancePicker';
 import { draftFromInstance } from './drafts';
@@ -101,6 +102,8 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
   const [saving, setSaving] = useState(false);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
   const exposed = isExposedBindAddress(form.bindAddress.trim() || '127.0.0.1');
+  const dialogRef = useRef<HTMLFormElement>(null);
+  const trapTab = useModalFocus(dialogRef);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -124,7 +127,7 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
 
   return (
     <div className="tunnel-dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form className="tunnel-dialog" role="dialog" aria-modal="true" aria-labelledby="tunnel-dialog-title" onSubmit={(e) => void submit(e)}>
+      <form ref={dialogRef} className="tunnel-dialog" role="dialog" aria-modal="true" aria-labelledby="tunnel-dialog-title" onKeyDown={trapTab} onSubmit={(e) => void submit(e)}>
         <h2 id="tunnel-dialog-title">{initial.id ? 'Edit tunnel profile' : 'New tunnel profile'}</h2>
         {error && <ErrorNotice error={error} />}
         {!initial.id && (
