@@ -83,6 +83,8 @@ export const authChannels = {
       .strict(),
     SourceInfoSchema,
   ),
+  /** Forgets a start URL added in the app (its sign-in too); config-file sources are refused. */
+  'auth.removeSource': request(z.object({ sourceId }).strict(), z.object({ removed: z.literal(true) })),
   'auth.settings': request(noArg, AuthSettingsSchema),
   'auth.updateSettings': request(AuthSettingsSchema.partial().strict(), AuthSettingsSchema),
   /** Where the sign-in key is kept, checked now (answers within the keychain timeout). */

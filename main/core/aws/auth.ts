@@ -224,6 +224,26 @@ export class AuthService {
     return this.info(rt);
   }
 
+  /**
+   * Forgets a start URL added in the app: its sign-in, its client registrations and the entry in
+   * auth-settings.json. Sources from ~/.aws/config stay theirs to edit.
+   */
+  async removeSource(id: string): Promise<void> {
+    await this.init();
+    const rt = this.ssoRuntime(id);
+    if (rt.config.origin !== 'app') {
+      throw new AppError('source-in-config', `"${rt.config.label}" comes from your AWS config files, not from Bastionless.`, `Remove its sso-session (or profile) from ~/.aws/config; Bastionless picks the change up on its next start.`);
+    }
+    rt.abort?.abort();
+    clearTimeout(rt.timer);
+    delete this.vault.sources[id];
+    await this.saveVault();
+    this.settingsFile = { ...this.settingsFile, addedSources: this.settingsFile.addedSources.filter((s) => s.id !== id) };
+    await writeAuthSettings(this.settingsPath, this.settingsFile);
+    this.runtimes.delete(id);
+    this.changed();
+  }
+
   private ssoRuntime(id: string): SourceRuntime & { config: SsoSourceConfig } {
     this.source(id);
     const rt = this.runtimes.get(id)!;

@@ -113,6 +113,9 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
 
   const unsubscribe: Array<() => void> = [];
   unsubscribe.push(auth.onSignedIn(() => void inventory.scan().catch((err: unknown) => options.log?.(`inventory scan failed: ${String(err)}`))));
+  unsubscribe.push(
+    auth.onChange((sources) => void inventory.forgetSourcesExcept(new Set(sources.map((s) => s.id))).catch((err: unknown) => options.log?.(`could not update the inventory cache: ${String(err)}`))),
+  );
   if (options.appState) {
     const appState = options.appState;
     unsubscribe.push(

@@ -276,6 +276,22 @@ export class InventoryService {
     this.pending.remove.delete(i.key);
   }
 
+  /** Drops what a source that no longer exists found (a start URL removed in Settings). */
+  async forgetSourcesExcept(present: ReadonlySet<string>): Promise<void> {
+    const gone = (sourceId: string) => !present.has(sourceId);
+    const keys = [...this.instances.values()].filter((i) => gone(i.sourceId)).map((i) => i.key);
+    const rowIds = [...this.rows.values()].filter((r) => gone(r.sourceId)).map((r) => r.id);
+    if (!keys.length && !rowIds.length) return;
+    for (const key of keys) this.remove(key);
+    for (const id of rowIds) this.rows.delete(id);
+    // Rows vanished: resend the whole picture, as a scan that drops rows does.
+    this.pending = { reset: true, upsert: new Map(this.instances), remove: new Set(), rows: new Map(this.rows) };
+    this.flush();
+    if (this.options.cachePath) {
+      await writeInventoryCache(this.options.cachePath, { savedAt: this.progress.updatedAt ?? Date.now(), instances: this.list(), rows: [...this.rows.values()] });
+    }
+  }
+
   private remove(key: string): void {
     if (!this.instances.delete(key)) return;
     this.pending.upsert.delete(key);

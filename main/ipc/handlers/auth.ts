@@ -22,6 +22,10 @@ export function authHandlers(host: Pick<HostContext, 'core' | 'events' | 'stream
     'auth.cancel': ({ sourceId }) => ({ cancelled: auth.cancel(sourceId) }),
     'auth.signOut': async ({ sourceId }) => ({ signedOut: await auth.signOut(sourceId) }),
     'auth.addSource': (input) => auth.addSource(input),
+    'auth.removeSource': async ({ sourceId }) => {
+      await auth.removeSource(sourceId);
+      return { removed: true as const };
+    },
     'auth.settings': async () => {
       await auth.init();
       return auth.settings();

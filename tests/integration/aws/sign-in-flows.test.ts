@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -14,6 +14,7 @@ import { createAwsServices, type AwsServices } from '../../../main/core/aws/inde
 import { sdkOidcApi } from '../../../main/core/aws/sso';
 import { EncryptedJsonFile } from '../../../main/core/store/encrypted-file';
 import { AppError } from '../../../main/core/errors';
+import { readInventoryCache, writeInventoryCache } from '../../../main/core/store/inventory-cache';
 import { MemorySecretStore } from '../../../main/core/store/secrets';
 
 /**
@@ -453,5 +454,49 @@ describe('when the sign-in cannot be kept', () => {
     expect(s.state).toBe('signed-out');
     expect(s.error?.code).toBe('keychain-unavailable');
     expect(s.pending).toBeUndefined();
+  });
+});
+
+describe('removing a start URL added in the app', () => {
+  it('forgets the source and its entry in auth-settings.json; a config-file source is refused with what to edit', async () => {
+    const clock = testClock();
+    const { auth, dataDir } = await authWorld({ clock });
+    await auth.addSource({ startUrl: 'https://other-org.awsapps.com/start', region: 'us-east-1', name: 'other' });
+    const settingsFile = () => z.object({ addedSources: z.array(z.object({ id: z.string() })) }).parse(JSON.parse(readFileSync(join(dataDir, 'auth-settings.json'), 'utf8')));
+    expect(settingsFile().addedSources.map((s) => s.id)).toEqual(['other']);
+    const changes: string[][] = [];
+    auth.onChange((sources) => changes.push(sources.map((s) => s.id)));
+
+    await auth.removeSource('other');
+    expect(auth.sources().map((s) => s.id)).not.toContain('other');
+    expect(changes.at(-1)).toEqual(auth.sources().map((s) => s.id));
+    expect(settingsFile().addedSources).toEqual([]);
+    await expect(auth.removeSource(ID)).rejects.toMatchObject({ code: 'source-in-config', hint: expect.stringContaining('~/.aws/config') });
+    await expect(auth.removeSource('other')).rejects.toMatchObject({ code: 'unknown-source' });
+    expect(auth.sources().map((s) => s.id)).toContain(ID);
+  });
+});
+
+describe('the cached fleet follows the sources', () => {
+  it('instances of a source that no longer exists leave the list and the cache; a removed start URL takes its instances along', async () => {
+    const { emulator, home, configFile } = await emulatorAndHome(true);
+    const dataDir = join(home, 'data');
+    const cachePath = join(dataDir, 'inventory.json');
+    const instance = (sourceId: string, id: string) => ({ key: `${sourceId}/111122223333/eu-west-1/${id}`, sourceId, accountId: '111122223333', accountName: 'prod', roleName: 'Admin', region: 'eu-west-1', instanceId: id, platform: 'Linux' as const, pingStatus: 'Online' as const, tags: {}, resourceType: 'EC2Instance' as const });
+    const row = (sourceId: string) => ({ id: `${sourceId}/111122223333/eu-west-1`, sourceId, accountId: '111122223333', accountName: 'prod', region: 'eu-west-1', state: 'done' as const, instances: 1 });
+    await writeInventoryCache(cachePath, { savedAt: 1, instances: [instance(ID, 'i-0000000000000000a'), instance('old-org', 'i-0000000000000000b'), instance('other', 'i-0000000000000000c')], rows: [row(ID), row('old-org'), row('other')] });
+    // "other" is a start URL added in the app earlier; "old-org" was removed from ~/.aws/config.
+    writeFileSync(join(dataDir, 'auth-settings.json'), JSON.stringify({ version: 1, settings: { rolePreference: [], regions: [], shareCliCache: false }, addedSources: [{ id: 'other', startUrl: 'https://other-org.awsapps.com/start', region: 'us-east-1' }] }));
+    const aws = createAwsServices({ dataDir, secretStore: new MemorySecretStore(), endpoint: emulator.url, awsFiles: { configFile, credentialsFile: join(home, 'aws-credentials') }, cliCacheDir: null, refreshEveryMs: 0 });
+    cleanups.push(() => aws.dispose());
+    const cachedSources = async () => [...new Set((await readInventoryCache(cachePath))?.instances.map((i) => i.sourceId))].sort();
+
+    await expect.poll(() => aws.inventory.list().map((i) => i.sourceId).sort()).toEqual([ID, 'other']);
+    await expect.poll(cachedSources).toEqual([ID, 'other']);
+    expect((await readInventoryCache(cachePath))?.rows.map((r) => r.sourceId).sort()).toEqual([ID, 'other']);
+
+    await aws.auth.removeSource('other');
+    await expect.poll(() => aws.inventory.list().map((i) => i.instanceId)).toEqual(['i-0000000000000000a']);
+    await expect.poll(cachedSources).toEqual([ID]);
   });
 });

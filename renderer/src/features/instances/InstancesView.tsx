@@ -13,6 +13,7 @@ import { ErrorNotice } from '../../shell/ErrorNotice';
 import { ErrorDetails } from '../../shell/ErrorDetails';
 import { toIpcError } from '../../ipc-error';
 import { LoginPanel } from '../login/LoginPanel';
+import { listedWhen, signedOutSources } from './cached';
 import { useSources } from '../login/useSources';
 import { openShell, selectInstance } from '../terminals/terminal-store';
 import { accountColour } from '../accounts/account-colour';
@@ -168,9 +169,9 @@ function GroupRow({ item, rowIndex, onToggle, onDetails, onRetry, onUseRole }: {
 /** A DOM id for aria-activedescendant: instance keys hold characters ids may not. */
 const rowDomId = (key: string) => `instance-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-function InstanceRow({ instance, rowIndex, selected, favourite, colour, onSelect, onOpen, onMenu }: { instance: InstanceSummary; rowIndex: number; selected: boolean; favourite: boolean; colour: string | undefined; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
+function InstanceRow({ instance, rowIndex, selected, favourite, colour, cached, onSelect, onOpen, onMenu }: { instance: InstanceSummary; rowIndex: number; selected: boolean; favourite: boolean; colour: string | undefined; cached: boolean; onSelect: () => void; onOpen: () => void; onMenu: (x: number, y: number) => void }) {
   return (
-    <div id={rowDomId(instance.key)} className={`instance-row${selected ? ' selected' : ''}`} data-colour={colour} role="row" aria-rowindex={rowIndex} aria-level={3} aria-selected={selected} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
+    <div id={rowDomId(instance.key)} className={`instance-row${selected ? ' selected' : ''}${cached ? ' cached' : ''}`} data-colour={colour} role="row" aria-rowindex={rowIndex} aria-level={3} aria-selected={selected} title={cached ? 'From the last list: sign in again to connect' : undefined} data-testid="instance-row" data-key={instance.key} onClick={onSelect} onDoubleClick={onOpen} onContextMenu={(e) => (e.preventDefault(), onSelect(), onMenu(e.clientX, e.clientY))}>
       <span role="gridcell" className={`dot ${instance.pingStatus === 'Online' ? 'ok' : 'bad'}`} title={instance.pingStatus} aria-label={instance.pingStatus} />
       <span role="rowheader" className="instance-name">
         {favourite && <span aria-label="favourite">★ </span>}
@@ -239,11 +240,20 @@ export function InstancesView() {
     [items, virtualizer],
   );
 
-  const open = useCallback((key: string) => {
-    setSelectedKey(key);
-    setActionError(undefined);
-    void openShell(key);
-  }, []);
+  const cachedSources = useMemo(() => signedOutSources(sources, instances), [sources, instances]);
+  const open = useCallback(
+    (key: string) => {
+      setSelectedKey(key);
+      const source = cachedSources.get(instances.find((i) => i.key === key)?.sourceId ?? '');
+      if (source) {
+        setActionError({ code: 'signed-out', message: `Signed out of ${source.label}: this instance is from the list of ${listedWhen(progress?.updatedAt, Date.now())}.`, hint: 'Sign in again above to open a shell on it.' });
+        return;
+      }
+      setActionError(undefined);
+      void openShell(key);
+    },
+    [cachedSources, instances, progress?.updatedAt],
+  );
 
   // "/" or Ctrl/Cmd+F focuses search from anywhere in the view.
   useEffect(() => {
@@ -295,6 +305,11 @@ export function InstancesView() {
         Instances
       </h1>
       {sources && <LoginPanel sources={sources} compact />}
+      {cachedSources.size > 0 && (
+        <div className="cached-banner" role="status" data-testid="cached-banner">
+          Signed out of {[...cachedSources.values()].map((s) => s.label).join(', ')}: its instances below are the list of {listedWhen(progress?.updatedAt, Date.now())}. Shells and tunnels on them need you to sign in again.
+        </div>
+      )}
       {sourcesError && <ErrorNotice error={sourcesError} />}
       {error && <ErrorNotice error={error} />}
       {actionError && <ErrorNotice error={actionError} />}
@@ -351,7 +366,7 @@ export function InstancesView() {
                   ) : item.kind === 'group' ? (
                     <GroupRow item={item} rowIndex={v.index + 1} onToggle={() => toggleFold(item.id)} onDetails={() => setDetailsOf(item)} onRetry={refresh} onUseRole={(role) => saved(switchRole(item.accountId, role))} />
                   ) : (
-                    <InstanceRow instance={item.instance} rowIndex={v.index + 1} selected={item.id === selectedKey} favourite={favourites.has(item.id)} colour={accountColour(item.instance.accountId, item.instance.accountName, stored.accountColours)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
+                    <InstanceRow instance={item.instance} rowIndex={v.index + 1} selected={item.id === selectedKey} favourite={favourites.has(item.id)} colour={accountColour(item.instance.accountId, item.instance.accountName, stored.accountColours)} cached={cachedSources.has(item.instance.sourceId)} onSelect={() => select(item.id)} onOpen={() => open(item.id)} onMenu={(x, y) => setContextMenu({ key: item.id, x, y })} />
                   )}
                 </div>
               );

@@ -4,6 +4,7 @@ import type { IpcError, SourceInfo } from '../../../../preload/contract';
 import { api } from '../../api';
 import { toIpcError } from '../../hooks/useApi';
 import { ErrorNotice } from '../../shell/ErrorNotice';
+import { closeAll, describeImpact, signOutImpact, type SignOutImpact } from './sign-out-impact';
 
 const stateLabel: Record<SourceInfo['state'], string> = {
   'signed-in': 'Signed in',
@@ -66,35 +67,103 @@ export function PendingCode({ source, onCancel }: { source: SourceInfo; onCancel
   );
 }
 
-function SourceCard({ source, onError }: { source: SourceInfo; onError: (e: IpcError | undefined) => void }) {
+/** A question asked in place (not a modal): the first action has the focus, Escape or Cancel backs out. */
+function InlineConfirm({ id, label, text, actions, onCancel }: { id: string; label: string; text: string; actions: Array<{ label: string; danger?: boolean; run: () => void }>; onCancel: () => void }) {
+  return (
+    <div className="source-confirm" role="alertdialog" aria-label={label} aria-describedby={id} onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
+      <span id={id}>{text}</span>
+      <div className="settings-actions">
+        {actions.map((a, n) => (
+          <button key={a.label} type="button" className={`button${a.danger ? ' danger' : ''}`} autoFocus={n === 0} onClick={a.run}>
+            {a.label}
+          </button>
+        ))}
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+type Confirming = { kind: 'sign-out'; impact: SignOutImpact } | { kind: 'remove' } | null;
+
+function SourceCard({ source, manage, onError }: { source: SourceInfo; manage: boolean; onError: (e: IpcError | undefined) => void }) {
+  const [confirming, setConfirming] = useState<Confirming>(null);
   const run = (p: Promise<unknown>) =>
     p.then(
       () => onError(undefined),
       (err: unknown) => onError(toIpcError(err)),
     );
   const signIn = () => run(api.call('auth.signIn', { sourceId: source.id }));
-  const signOut = () => run(api.call('auth.signOut', { sourceId: source.id }));
+  const doSignOut = (close?: SignOutImpact) => run((close ? closeAll(close) : Promise.resolve()).then(() => api.call('auth.signOut', { sourceId: source.id }))).then(() => setConfirming(null));
+  // Open shells and tunnels are the user's work: ask before cutting them off, never silently.
+  const signOut = () =>
+    run(
+      signOutImpact(source).then((impact) => {
+        if (impact.tabIds.length || impact.tunnels.length) setConfirming({ kind: 'sign-out', impact });
+        else return doSignOut();
+      }),
+    );
+  const remove = () => run(api.call('auth.removeSource', { sourceId: source.id })).then(() => setConfirming(null));
   const cancel = () => run(api.call('auth.cancel', { sourceId: source.id }));
   // No keychain on this machine: the same way out as `bastionless login --keychain file`.
   const signInWithKeyFile = () => run(api.call('auth.setKeychain', { choice: 'file' }).then(() => api.call('auth.signIn', { sourceId: source.id })));
   const noKeychain = source.error?.code === 'keychain-unavailable';
+  const signedIn = source.state === 'signed-in';
   return (
     <li className={`source-card state-${source.state}`} data-testid={`source-${source.id}`} aria-label={`Source ${source.label}`}>
       <div className="source-head">
-        <span className={`dot ${source.state === 'signed-in' ? 'ok' : source.state === 'signing-in' ? 'warn' : 'bad'}`} aria-hidden="true" />
+        <span className={`dot ${signedIn ? 'ok' : source.state === 'signing-in' ? 'warn' : 'bad'}`} aria-hidden="true" />
         <div className="source-title">
           <strong>{source.label}</strong>
-          <span className="muted small">{source.kind === 'sso' ? `${source.startUrl ?? ''} · ${source.region ?? ''}` : `AWS profile${source.region ? ` · ${source.region}` : ''}`}</span>
+          <span className="muted small">
+            {source.kind === 'sso' ? `${source.startUrl ?? ''} · ${source.region ?? ''}` : `AWS profile${source.region ? ` · ${source.region}` : ''}`}
+            {manage && (source.origin === 'app' ? ' · added in Bastionless' : ' · from ~/.aws/config')}
+          </span>
         </div>
         <span className="source-state" data-testid="source-state">
           {stateLabel[source.state]}
         </span>
         {source.kind === 'sso' && source.state !== 'signing-in' && (
-          <button type="button" className={`button${source.state === 'signed-in' ? '' : ' primary'}`} onClick={() => void (source.state === 'signed-in' ? signOut() : signIn())}>
-            {source.state === 'signed-in' ? 'Sign out' : 'Sign in'}
+          <>
+            {manage && signedIn && (
+              <button type="button" className="button" onClick={() => void signIn()}>
+                Sign in again
+              </button>
+            )}
+            <button type="button" className={`button${signedIn ? '' : ' primary'}`} aria-expanded={confirming?.kind === 'sign-out' ? true : undefined} onClick={() => void (signedIn ? signOut() : signIn())}>
+              {signedIn ? 'Sign out' : 'Sign in'}
+            </button>
+          </>
+        )}
+        {manage && source.origin === 'app' && (
+          <button type="button" className="button" aria-label={`Remove ${source.label}`} aria-expanded={confirming?.kind === 'remove'} onClick={() => setConfirming({ kind: 'remove' })}>
+            Remove
           </button>
         )}
       </div>
+      {confirming?.kind === 'sign-out' && (
+        <InlineConfirm
+          id={`confirm-${source.id}`}
+          label={`Sign out of ${source.label}?`}
+          text={`${describeImpact(confirming.impact)} ${confirming.impact.tabIds.length + confirming.impact.tunnels.length === 1 ? 'is' : 'are'} open through ${source.label}. Kept open, they work until their role credentials expire but cannot reconnect.`}
+          actions={[
+            { label: 'Close them and sign out', danger: true, run: () => void doSignOut(confirming.impact) },
+            { label: 'Keep them open and sign out', run: () => void doSignOut() },
+          ]}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
+      {confirming?.kind === 'remove' && (
+        <InlineConfirm
+          id={`confirm-${source.id}`}
+          label={`Remove ${source.label}?`}
+          text={`Remove ${source.label}? Bastionless forgets its start URL, its sign-in and the instances found through it. You can add it again at any time.`}
+          actions={[{ label: 'Remove', danger: true, run: () => void remove() }]}
+          onCancel={() => setConfirming(null)}
+        />
+      )}
       {source.pending && <PendingCode source={source} onCancel={() => void cancel()} />}
       {source.error && source.state !== 'signing-in' && <ErrorNotice error={source.error} />}
       {noKeychain && source.state !== 'signing-in' && (
@@ -133,8 +202,11 @@ function AddSource({ onError }: { onError: (e: IpcError | undefined) => void }) 
   );
 }
 
-/** Sign-in: every source (sso-sessions, legacy SSO profiles, plain profiles) with its state. */
-export function LoginPanel({ sources, compact }: { sources: SourceInfo[]; compact: boolean }) {
+/**
+ * Sign-in: every source (sso-sessions, legacy SSO profiles, plain profiles) with its state.
+ * `manage` (Settings) also offers Sign in again, Remove and the add form at all times.
+ */
+export function LoginPanel({ sources, compact, manage = false }: { sources: SourceInfo[]; compact: boolean; manage?: boolean }) {
   const [error, setError] = useState<IpcError>();
   return (
     <section className={`login-panel${compact ? ' compact' : ''}`} aria-labelledby="login-title">
@@ -143,11 +215,11 @@ export function LoginPanel({ sources, compact }: { sources: SourceInfo[]; compac
       {sources.length === 0 && <p className="muted">No sources in ~/.aws/config yet. Add your IAM Identity Center start URL:</p>}
       <ul className="source-list">
         {sources.map((s) => (
-          <SourceCard key={s.id} source={s} onError={setError} />
+          <SourceCard key={s.id} source={s} manage={manage} onError={setError} />
         ))}
       </ul>
       {error && <ErrorNotice error={error} />}
-      {(!compact || sources.length === 0) && <AddSource onError={setError} />}
+      {(manage || !compact || sources.length === 0) && <AddSource onError={setError} />}
     </section>
   );
 }

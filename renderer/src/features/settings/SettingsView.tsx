@@ -2,6 +2,7 @@ import { useCall } from '../../hooks/useApi';
 import { usePreferences } from '../../preferences';
 import { ErrorNotice } from '../../shell/ErrorNotice';
 import { AwsSettings } from './AwsSettings';
+import { SourcesSettings } from './SourcesSettings';
 import { KeychainSettings } from './KeychainSettings';
 import { AccountColours } from './AccountColours';
 import { TerminalSettings } from '../terminals/TerminalSettings';
@@ -28,6 +29,7 @@ export function SettingsView() {
           </label>
         ))}
       </fieldset>
+      <SourcesSettings />
       <AwsSettings />
       <KeychainSettings />
       <TerminalSettings />
