@@ -35,6 +35,8 @@ export const TunnelStatusSchema = z.object({
   lastErrorAt: z.number().nullable(),
   lastConnectedAt: z.number().nullable(),
   startedAt: z.number(),
+  /** Connect once: the profile it runs, in memory only until saved with tunnels.saveOnce. */
+  unsaved: ProfileSchema.optional(),
 });
 export type TunnelStatusInfo = z.infer<typeof TunnelStatusSchema>;
 
@@ -62,6 +64,10 @@ export const tunnelsChannels = {
   'tunnels.list': request(noArg, z.object({ tunnels: z.array(TunnelStatusSchema) })),
   'tunnels.start': request(z.object({ profileId: id }).strict(), TunnelStatusSchema),
   'tunnels.stop': request(z.object({ id }).strict(), z.object({ stopped: z.boolean() })),
+  /** Connect once: starts a tunnel from a profile that is not saved (gone when it stops). */
+  'tunnels.startOnce': request(ProfileInputSchema, TunnelStatusSchema),
+  /** Saves a Connect-once tunnel's profile; the tunnel keeps running under the saved id. */
+  'tunnels.saveOnce': request(z.object({ id }).strict(), ProfileSchema),
   /** Starts the tunnel if needed, then the profile's client (RDP / DB / custom). */
   'tunnels.launch': request(z.object({ id }).strict(), LaunchResultSchema),
 } as const;

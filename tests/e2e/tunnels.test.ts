@@ -57,6 +57,12 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
     await dialog.waitFor();
     await dialog.getByLabel('Name', { exact: true }).fill('win-jump RDP');
+    // Where the tunnel goes sits under Advanced (the picker fills it); Save with it empty opens the fold.
+    const advanced = dialog.locator('details.tunnel-advanced');
+    expect(await advanced.getAttribute('open')).toBeNull();
+    await dialog.getByRole('button', { name: 'Save profile' }).click();
+    await expect.poll(() => advanced.getAttribute('open')).toBe('');
+    expect(await dialog.getByLabel('Instance', { exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
     await dialog.getByLabel('Instance', { exact: true }).fill(INSTANCE);
     await dialog.getByLabel('Region', { exact: true }).fill('eu-west-1');
     await dialog.getByLabel('SSO session', { exact: true }).fill('corp');
@@ -193,6 +199,49 @@ describe('tunnels in Chromium: create an RDP profile, start it, see it everywher
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await notice.waitFor({ state: 'detached' });
     await row.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => app.host.core.tunnels.list().length).toBe(0);
+  });
+  it('Connect once starts a tunnel without a profile, and Save keeps it running as a saved one', async () => {
+    const { page } = browser;
+    const before = (await page.evaluate(() => window.bastionless!.call('tunnels.profiles.list', undefined))).profiles.length;
+    await page.getByRole('button', { name: 'New tunnel…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New tunnel profile' });
+    await dialog.getByLabel('Name', { exact: true }).fill('one-off rdp');
+    await dialog.getByText('Advanced').click();
+    await dialog.getByLabel('Instance', { exact: true }).fill(INSTANCE);
+    await dialog.getByLabel('Region', { exact: true }).fill('eu-west-1');
+    await dialog.getByLabel('SSO session', { exact: true }).fill('corp');
+    await dialog.getByLabel('Account', { exact: true }).fill(ACCOUNT);
+    await dialog.getByLabel('Role', { exact: true }).fill('Admin');
+    expect(await dialog.locator('summary').textContent()).toBe(`Advanced ${INSTANCE} · ${ACCOUNT} · Admin · eu-west-1`);
+    await screenshot(page, 'tunnels-dialog-advanced');
+    await dialog.getByRole('button', { name: 'Connect once' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const once = page.getByRole('list', { name: 'Connected once' }).getByRole('listitem', { name: 'one-off rdp' });
+    await expect.poll(() => once.getByTestId('tunnel-state').textContent()).toBe('Listening');
+    expect(await once.textContent()).toContain('Not saved');
+    const status = app.host.core.tunnels.list().find((t) => t.name === 'one-off rdp')!;
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = connect(status.localPort, '127.0.0.1');
+      sock.once('data', (d: Buffer) => (sock.end(), resolve(d.toString())));
+      sock.on('error', reject);
+      sock.write('once-bytes');
+    });
+    expect(reply).toBe('once-bytes');
+    // Nothing was written to tunnel-profiles.json.
+    expect((await page.evaluate(() => window.bastionless!.call('tunnels.profiles.list', undefined))).profiles).toHaveLength(before);
+    await screenshot(page, 'tunnels-connected-once');
+
+    await once.getByRole('button', { name: 'Save profile' }).click();
+    const saved = page.getByRole('list', { name: 'Tunnel profiles' }).getByRole('listitem', { name: 'one-off rdp' });
+    await expect.poll(() => saved.getByTestId('tunnel-state').textContent()).toBe('Listening');
+    expect(await page.getByRole('list', { name: 'Connected once' }).count()).toBe(0);
+    const after = app.host.core.tunnels.list().find((t) => t.name === 'one-off rdp')!;
+    expect(after.localPort).toBe(status.localPort); // the same listener, now under the saved id
+    expect(after.unsaved).toBeUndefined();
+    expect((await page.evaluate(() => window.bastionless!.call('tunnels.profiles.list', undefined))).profiles.map((p) => p.name)).toContain('one-off rdp');
+    await saved.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => app.host.core.tunnels.list().length).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AppStateStore } from '../app-state';
 import type { SessionTarget } from '../aws/target';
@@ -7,7 +8,7 @@ import type { CountdownItemSource } from '../countdown/service';
 import type { TrayActiveTunnel, TrayProfile } from '../tray-menu';
 import { connectionDetails, manualConnection, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform, type ManualCopy } from './launchers/index';
 import { createPortSessionOpener, type PortSessionOpenerDeps } from './port-session-opener';
-import type { TunnelProfile, TunnelProfileInput } from './profile-schema';
+import { ProfileInputSchema, ProfileSchema, type TunnelProfile, type TunnelProfileInput } from './profile-schema';
 import type { ProfileStore } from './profile-store';
 import { Tunnel, type TunnelSnapshot } from './tunnel';
 
@@ -16,12 +17,17 @@ import { Tunnel, type TunnelSnapshot } from './tunnel';
  * launching clients, and the tray's view of both (AppStateStore profiles / activeTunnels).
  */
 
+/** Ids of Connect-once tunnels; saved profiles get plain UUIDs. */
+const ONCE_PREFIX = 'once-';
+
 export interface TunnelStatus extends TunnelSnapshot {
   /** The profile's id: one tunnel per profile. */
   id: string;
   name: string;
   kind: TunnelProfile['kind'];
   destination: string;
+  /** Connect once: the profile it runs, kept in memory only (Save turns it into a saved one). */
+  unsaved?: TunnelProfile;
 }
 
 export interface LaunchResult {
@@ -152,16 +158,42 @@ export class TunnelService extends EventEmitter<Events> {
   }
 
   private async startNew(profileId: string): Promise<TunnelStatus> {
-    const profile = await this.deps.store.get(profileId);
+    const status = await this.run(await this.deps.store.get(profileId));
+    await this.deps.store.touch(profileId).catch(() => undefined);
+    return status;
+  }
+
+  private async run(profile: TunnelProfile): Promise<TunnelStatus> {
     const target = targetFromProfile(profile) ?? (await this.resolveTags(profile));
     const opener = createPortSessionOpener(this.sessions, target, { port: profile.remotePort, ...(profile.remoteHost ? { remoteHost: profile.remoteHost } : {}) });
     const tunnel = new Tunnel(opener, { bindAddress: profile.bindAddress, localPort: profile.localPort, poolSize: profile.poolSize });
     tunnel.on('change', () => this.scheduleNotify());
     await tunnel.start();
-    this.running.set(profileId, { tunnel, profile, target });
-    await this.deps.store.touch(profileId).catch(() => undefined);
+    this.running.set(profile.id, { tunnel, profile, target });
     this.notifyNow();
     return this.status(tunnel, profile);
+  }
+
+  /**
+   * Connect once, as `aws ssm start-session` does: the tunnel runs from a profile that is never
+   * written to disk and is forgotten when it stops, unless the user saves it.
+   */
+  startOnce(input: TunnelProfileInput): Promise<TunnelStatus> {
+    const { id: _ignored, ...fields } = ProfileInputSchema.parse(input);
+    return this.run(ProfileSchema.parse({ ...fields, id: `${ONCE_PREFIX}${randomUUID()}`, createdAt: new Date().toISOString() }));
+  }
+
+  /** Saves a Connect-once tunnel's profile; the running tunnel carries on under the saved id. */
+  async saveOnce(id: string): Promise<TunnelProfile> {
+    const entry = this.running.get(id);
+    if (!entry || !id.startsWith(ONCE_PREFIX)) throw new AppError('tunnel-not-running', 'That one-off tunnel is no longer running.', 'Start it again, or create a profile with New tunnel….');
+    const { id: _once, createdAt: _c, lastUsedAt: _l, ...fields } = entry.profile;
+    const saved = await this.deps.store.save(fields);
+    this.running.delete(id);
+    this.running.set(saved.id, { ...entry, profile: saved });
+    await this.profilesChanged();
+    this.notifyNow();
+    return saved;
   }
 
   private resolveTags(profile: TunnelProfile): Promise<SessionTarget> {
@@ -211,7 +243,7 @@ export class TunnelService extends EventEmitter<Events> {
   // ---- state for the UI and the tray ----
 
   private status(tunnel: Tunnel, profile: TunnelProfile): TunnelStatus {
-    return { ...tunnel.snapshot(), id: profile.id, name: profile.name, kind: profile.kind, destination: destinationLabel(profile) };
+    return { ...tunnel.snapshot(), id: profile.id, name: profile.name, kind: profile.kind, destination: destinationLabel(profile), ...(profile.id.startsWith(ONCE_PREFIX) ? { unsaved: profile } : {}) };
   }
 
   private async profilesChanged(): Promise<TunnelProfile[]> {

@@ -21,6 +21,8 @@ export function tunnelsHandlers(host: Pick<HostContext, 'core' | 'events' | 'str
     'tunnels.list': () => ({ tunnels: tunnels.list() }),
     'tunnels.start': ({ profileId }) => tunnels.start(profileId),
     'tunnels.stop': async ({ id }) => ({ stopped: await tunnels.stop(id) }),
+    'tunnels.startOnce': (input) => tunnels.startOnce(input),
+    'tunnels.saveOnce': ({ id }) => tunnels.saveOnce(id),
     'tunnels.launch': ({ id }) => tunnels.launch(id),
   };
 }

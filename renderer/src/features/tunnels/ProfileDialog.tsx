@@ -95,6 +95,12 @@ function toInput(f: Form, id: string | undefined): TunnelProfileInput {
   };
 }
 
+/** "i-0abc · 111122223333 · AdministratorAccess · eu-west-1": where the tunnel goes, on the closed fold. */
+function whereSummary(form: Form): string {
+  const parts = [form.instanceId, form.accountId, form.sourceType === 'sso' ? form.roleName : form.sourceName, form.region].map((p) => p.trim()).filter(Boolean);
+  return parts.length ? parts.join(' · ') : 'instance, region, account, role: pick an instance above or enter them here';
+}
+
 /** Create or edit a tunnel profile; every field is validated again in main. */
 export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<TunnelProfileInput> & { id?: string }; onClose: () => void; onSaved: (p: TunnelProfile) => void }) {
   const [form, setForm] = useState<Form>(() => toForm(initial));
@@ -103,7 +109,23 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
   const exposed = isExposedBindAddress(form.bindAddress.trim() || '127.0.0.1');
   const dialogRef = useRef<HTMLFormElement>(null);
+  const advancedRef = useRef<HTMLDetailsElement>(null);
   const trapTab = useModalFocus(dialogRef);
+
+  /** Connect once: the same fields, started without writing a profile (like `aws ssm start-session`). */
+  const connectOnce = async () => {
+    if (!dialogRef.current?.reportValidity()) return;
+    setSaving(true);
+    setError(null);
+    try {
+      await api.call('tunnels.startOnce', toInput(form, undefined));
+      onClose();
+    } catch (err) {
+      setError(toIpcError(err));
+    } finally {
+      setSaving(false);
+    }
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -127,7 +149,17 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
 
   return (
     <div className="tunnel-dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <form ref={dialogRef} className="tunnel-dialog" role="dialog" aria-modal="true" aria-labelledby="tunnel-dialog-title" onKeyDown={trapTab} onSubmit={(e) => void submit(e)}>
+      <form
+        ref={dialogRef}
+        className="tunnel-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="tunnel-dialog-title"
+        onKeyDown={trapTab}
+        // A required field under a closed Advanced cannot take the focus: open the fold first.
+        onInvalidCapture={() => advancedRef.current && (advancedRef.current.open = true)}
+        onSubmit={(e) => void submit(e)}
+      >
         <h2 id="tunnel-dialog-title">{initial.id ? 'Edit tunnel profile' : 'New tunnel profile'}</h2>
         {error && <ErrorNotice error={error} />}
         {!initial.id && (
@@ -159,23 +191,9 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
               ))}
             </select>
           </label>
-          {text('instanceId', 'Instance', { placeholder: 'i-0123456789abcdef0', required: true })}
-          {text('region', 'Region', { placeholder: 'eu-west-1', required: true })}
-          <label className="tunnel-field">
-            <span>Sign-in source</span>
-            <select value={form.sourceType} onChange={(e) => set('sourceType', e.target.value as Form['sourceType'])}>
-              <option value="sso">SSO session</option>
-              <option value="profile">AWS profile</option>
-            </select>
-          </label>
-          {text('sourceName', form.sourceType === 'sso' ? 'SSO session' : 'Profile', { required: true })}
-          {text('accountId', 'Account', { placeholder: '111122223333', required: true })}
-          {form.sourceType === 'sso' && text('roleName', 'Role', { required: true })}
           {text('remoteHost', 'Remote host (optional)', { placeholder: 'mydb.cluster-abc.eu-west-1.rds.amazonaws.com' })}
           {text('remotePort', 'Remote port', { inputMode: 'numeric', required: true })}
           {text('localPort', 'Local port (0 = automatic)', { inputMode: 'numeric' })}
-          {text('bindAddress', 'Bind address')}
-          {text('poolSize', 'Sessions in pool (1–8)', { inputMode: 'numeric' })}
           <label className="tunnel-field">
             <span>Client</span>
             <select value={form.client} onChange={(e) => set('client', e.target.value as LauncherClient)}>
@@ -190,6 +208,28 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
           {form.kind !== 'rdp' && text('database', 'Database')}
           {(form.client === 'custom' || form.kind === 'custom') && text('commandTemplate', 'Command ({host} {port} {user} {db})')}
         </div>
+        {/* The picker fills these; they stay reachable for ids typed by hand. A missing one opens the fold on Save. */}
+        <details ref={advancedRef} className="tunnel-advanced">
+          <summary>
+            Advanced <span className="muted small">{whereSummary(form)}</span>
+          </summary>
+          <div className="tunnel-grid">
+            {text('instanceId', 'Instance', { placeholder: 'i-0123456789abcdef0', required: true })}
+            {text('region', 'Region', { placeholder: 'eu-west-1', required: true })}
+            <label className="tunnel-field">
+              <span>Sign-in source</span>
+              <select value={form.sourceType} onChange={(e) => set('sourceType', e.target.value as Form['sourceType'])}>
+                <option value="sso">SSO session</option>
+                <option value="profile">AWS profile</option>
+              </select>
+            </label>
+            {text('sourceName', form.sourceType === 'sso' ? 'SSO session' : 'Profile', { required: true })}
+            {text('accountId', 'Account', { placeholder: '111122223333', required: true })}
+            {form.sourceType === 'sso' && text('roleName', 'Role', { required: true })}
+            {text('bindAddress', 'Bind address')}
+            {text('poolSize', 'Sessions in pool (1–8)', { inputMode: 'numeric' })}
+          </div>
+        </details>
         {exposed && (
           <p className="tunnel-warning" role="alert">
             {form.bindAddress} lets other machines on the network use this tunnel, with your AWS identity. Keep 127.0.0.1 unless you need it.
@@ -207,6 +247,11 @@ export function ProfileDialog({ initial, onClose, onSaved }: { initial: Partial<
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
+          {!initial.id && (
+            <button type="button" className="button" disabled={saving} title="Start the tunnel without saving a profile, like aws ssm start-session" onClick={() => void connectOnce()}>
+              Connect once
+            </button>
+          )}
           <button type="submit" className="button primary" disabled={saving}>
             {saving ? 'Saving…' : 'Save profile'}
           </button>

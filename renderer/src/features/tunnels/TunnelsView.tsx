@@ -15,6 +15,7 @@ import { CountdownLine } from '../countdowns/CountdownLine';
 const KIND_LABEL: Record<TunnelProfile['kind'], string> = { rdp: 'RDP', postgres: 'PostgreSQL', mysql: 'MySQL', custom: 'Port' };
 
 function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfile; status: TunnelStatusInfo | undefined; onEdit: () => void; onError: (e: IpcError | null) => void }) {
+  const unsaved = Boolean(status?.unsaved);
   const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [notice, setNotice] = useState<LaunchResult | null>(null);
@@ -45,6 +46,7 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
           <span className="tunnel-kind">{KIND_LABEL[profile.kind]}</span>
           <span className="tunnel-name">{profile.name}</span>
           {profile.pinned && <span className="badge">Pinned</span>}
+          {unsaved && <span className="badge" title="Connect once: gone when stopped unless you save it">Not saved</span>}
         </div>
         <div className="tunnel-route muted">
           <span className="mono">{address}</span> → {profile.remoteHost ? `${profile.remoteHost}:${profile.remotePort} via ${target}` : `${target}:${profile.remotePort}`} · {profile.region}
@@ -112,12 +114,20 @@ function TunnelRow({ profile, status, onEdit, onError }: { profile: TunnelProfil
         >
           {profile.kind === 'rdp' ? 'Connect' : 'Open client'}
         </button>
-        <button type="button" className="button" disabled={busy} onClick={onEdit}>
-          Edit
-        </button>
-        <button type="button" className="button" aria-label={`Delete ${profile.name}`} aria-expanded={confirmingDelete} disabled={busy} onClick={() => setConfirmingDelete(true)}>
-          Delete
-        </button>
+        {unsaved ? (
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => api.call('tunnels.saveOnce', { id: profile.id }))}>
+            Save profile
+          </button>
+        ) : (
+          <>
+            <button type="button" className="button" disabled={busy} onClick={onEdit}>
+              Edit
+            </button>
+            <button type="button" className="button" aria-label={`Delete ${profile.name}`} aria-expanded={confirmingDelete} disabled={busy} onClick={() => setConfirmingDelete(true)}>
+              Delete
+            </button>
+          </>
+        )}
       </div>
       {confirmingDelete && (
         <div
@@ -194,6 +204,7 @@ export function TunnelsView() {
   };
 
   const statusById = new Map(tunnels.map((t) => [t.id, t]));
+  const unsaved = tunnels.flatMap((status) => (status.unsaved ? [{ status, profile: status.unsaved }] : []));
   const loadError = profilesCall.error;
   return (
     <section className="view tunnels-view" aria-labelledby="tunnels-title">
@@ -214,7 +225,14 @@ export function TunnelsView() {
       </header>
       {loadError && <ErrorNotice error={loadError} onRetry={profilesCall.reload} />}
       {error && <ErrorNotice error={error} />}
-      {profiles && profiles.length === 0 && (
+      {unsaved.length > 0 && (
+        <ul className="tunnel-list" aria-label="Connected once">
+          {unsaved.map(({ status, profile }) => (
+            <TunnelRow key={status.id} profile={profile} status={status} onEdit={() => undefined} onError={setError} />
+          ))}
+        </ul>
+      )}
+      {profiles && profiles.length === 0 && unsaved.length === 0 && (
         <p className="muted empty-tunnels">No saved tunnels yet. Right-click an instance and choose “Forward port…”, “PostgreSQL…”, “MySQL…” or “RDP”, or create one with New tunnel….</p>
       )}
       {profiles && profiles.length > 0 && (
