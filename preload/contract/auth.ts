@@ -20,6 +20,10 @@ export const PendingSignInSchema = z.object({
 });
 export type PendingSignIn = z.infer<typeof PendingSignInSchema>;
 
+/** Plain ~/.aws/config profiles are sources with this id (sso-sessions use their own name). */
+export const profileSourceId = (profileName: string): string => `profile:${profileName}`;
+export const isProfileSourceId = (sourceId: string): boolean => sourceId.startsWith('profile:');
+
 export const SourceInfoSchema = z.object({
   id: z.string(),
   kind: z.enum(['sso', 'profile']),

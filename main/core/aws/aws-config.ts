@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { profileSourceId } from '../../../preload/contract/auth';
 
 /**
  * Reads the sign-in sources out of the shared AWS config files: `[sso-session X]` sections
@@ -123,13 +124,13 @@ export function sourcesFromIni(config: IniSections, credentials: IniSections): S
     const merged = { ...(credentials.get(profile) ?? {}), ...keys };
     if (!isCredentialProfile(merged)) continue;
     const accountId = merged.aws_account_id ?? accountFromArn(merged.role_arn);
-    sources.push({ kind: 'profile', id: `profile:${profile}`, label: profile, profileName: profile, ...(merged.region ? { region: merged.region } : {}), ...(accountId ? { accountId } : {}), origin: 'config' });
+    sources.push({ kind: 'profile', id: profileSourceId(profile), label: profile, profileName: profile, ...(merged.region ? { region: merged.region } : {}), ...(accountId ? { accountId } : {}), origin: 'config' });
   }
   // Profiles that exist only in the credentials file (static keys, the most common old setup).
   for (const [profile, keys] of credentials) {
     if (config.has(profile === 'default' ? 'default' : `profile ${profile}`) || !isCredentialProfile(keys)) continue;
     const accountId = keys.aws_account_id ?? accountFromArn(keys.role_arn);
-    sources.push({ kind: 'profile', id: `profile:${profile}`, label: profile, profileName: profile, ...(keys.region ? { region: keys.region } : {}), ...(accountId ? { accountId } : {}), origin: 'config' });
+    sources.push({ kind: 'profile', id: profileSourceId(profile), label: profile, profileName: profile, ...(keys.region ? { region: keys.region } : {}), ...(accountId ? { accountId } : {}), origin: 'config' });
   }
   return sources;
 }

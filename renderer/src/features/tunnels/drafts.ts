@@ -1,5 +1,5 @@
 import type { TunnelKind, TunnelProfileInput } from '../../../../preload/contract';
-import { DEFAULT_REMOTE_PORTS } from '../../../../preload/contract';
+import { DEFAULT_REMOTE_PORTS, isProfileSourceId } from '../../../../preload/contract';
 import { viewHandoff } from '../../shell/handoff';
 
 /**
@@ -14,9 +14,8 @@ export interface InstanceForDraft {
   accountId: string;
   region: string;
   roleName: string;
-  /** sso-session name (or profile name when profile is true). */
+  /** The inventory's source id: an sso-session name, or `profile:NAME` for a ~/.aws/config profile. */
   sourceId: string;
-  profile?: boolean;
 }
 
 export type DraftKind = TunnelKind;
@@ -27,7 +26,7 @@ export function draftFromInstance(instance: InstanceForDraft, kind: DraftKind): 
   return {
     name: `${label} ${what}`,
     kind,
-    source: instance.profile
+    source: isProfileSourceId(instance.sourceId)
       ? { type: 'profile', profile: instance.sourceId, accountId: instance.accountId }
       : { type: 'sso', ssoSession: instance.sourceId, accountId: instance.accountId, roleName: instance.roleName },
     region: instance.region,
