@@ -11,7 +11,7 @@
  * so copy it if you keep it beyond the frame's life and the frame buffer is reused.
  * JSON payload builders and parsers for every control payload live in ./payloads.
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 import { ProtocolError } from './errors';
 import { MessageType } from './constants';
 
@@ -72,9 +72,9 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** SHA-256 of the payload, via node:crypto. */
+/** SHA-256 of the payload: the one-shot crypto.hash, not a Hash object per 1 KiB message. */
 export function sha256(data: Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
 /** Writes the UUID's 16 bytes in wire order: canonical bytes 8–15, then 0–7 (§3.2). */
@@ -160,9 +160,9 @@ export function encodeMessage(init: MessageInit): Buffer {
   buf.fill(SPACE, OFF_MESSAGE_TYPE, OFF_MESSAGE_TYPE + MESSAGE_TYPE_LENGTH);
   buf.write(messageType, OFF_MESSAGE_TYPE, 'latin1');
   buf.writeUInt32BE(schemaVersion, OFF_SCHEMA_VERSION);
-  buf.writeBigUInt64BE(BigInt(createdDate), OFF_CREATED_DATE);
-  buf.writeBigInt64BE(BigInt(seq), OFF_SEQUENCE);
-  buf.writeBigUInt64BE(BigInt(flags), OFF_FLAGS);
+  writeU64(buf, createdDate, OFF_CREATED_DATE);
+  writeI64(buf, seq, OFF_SEQUENCE);
+  writeU64(buf, flags, OFF_FLAGS);
   if (init.messageId === undefined) writeRandomUuidWire(buf, OFF_MESSAGE_ID);
   else writeUuidWire(init.messageId, buf, OFF_MESSAGE_ID);
   buf.set(sha256(payload), OFF_DIGEST);
@@ -172,10 +172,34 @@ export function encodeMessage(init: MessageInit): Buffer {
   return buf;
 }
 
+/*
+ * 64-bit fields as two 32-bit halves: every field we accept is a safe integer, and a BigInt per
+ * field per message was a measurable share of a 1 KiB message's cost. BigInt is kept for the
+ * error text only, where the exact out-of-range value matters.
+ */
+const TWO_32 = 0x1_0000_0000;
+
+function writeU64(b: Buffer, v: number, off: number): void {
+  b.writeUInt32BE(Math.floor(v / TWO_32), off);
+  b.writeUInt32BE(v >>> 0, off + 4);
+}
+
+function writeI64(b: Buffer, v: number, off: number): void {
+  // Math.floor keeps the two's-complement high word for negatives; the low word is v mod 2^32.
+  b.writeInt32BE(Math.floor(v / TWO_32), off);
+  b.writeUInt32BE(v >>> 0, off + 4);
+}
+
 function readSafeU64(b: Buffer, off: number, name: string): number {
-  const v = b.readBigUInt64BE(off);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtocolError('FIELD_OUT_OF_RANGE', `${name} ${v} is too large`);
-  return Number(v);
+  const v = b.readUInt32BE(off) * TWO_32 + b.readUInt32BE(off + 4);
+  if (!Number.isSafeInteger(v)) throw new ProtocolError('FIELD_OUT_OF_RANGE', `${name} ${b.readBigUInt64BE(off)} is too large`);
+  return v;
+}
+
+function readSafeI64(b: Buffer, off: number, name: string): number {
+  const v = b.readInt32BE(off) * TWO_32 + b.readUInt32BE(off + 4);
+  if (!Number.isSafeInteger(v)) throw new ProtocolError('FIELD_OUT_OF_RANGE', `${name} ${b.readBigInt64BE(off)} is out of range`);
+  return v;
 }
 
 function decodeMessageType(b: Buffer): string {
@@ -202,16 +226,13 @@ export function decodeMessage(frame: Uint8Array): SsmMessage {
   if (headerLength < HEADER_LENGTH || headerLength > b.length - 4) {
     throw new ProtocolError('BAD_HEADER_LENGTH', `HeaderLength ${headerLength} must be >= 116 and leave room in a ${b.length}-byte frame`);
   }
-  const seq = b.readBigInt64BE(OFF_SEQUENCE);
-  if (seq > BigInt(Number.MAX_SAFE_INTEGER) || seq < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new ProtocolError('FIELD_OUT_OF_RANGE', `SequenceNumber ${seq} is out of range`);
-  }
+  const sequenceNumber = readSafeI64(b, OFF_SEQUENCE, 'SequenceNumber');
   return {
     headerLength,
     messageType: decodeMessageType(b),
     schemaVersion: b.readUInt32BE(OFF_SCHEMA_VERSION),
     createdDate: readSafeU64(b, OFF_CREATED_DATE, 'CreatedDate'),
-    sequenceNumber: Number(seq),
+    sequenceNumber,
     flags: readSafeU64(b, OFF_FLAGS, 'Flags'),
     messageId: readUuidWire(b, OFF_MESSAGE_ID),
     payloadDigest: b.subarray(OFF_DIGEST, OFF_DIGEST + DIGEST_LENGTH),

