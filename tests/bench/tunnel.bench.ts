@@ -1,13 +1,15 @@
 import { connect, type Socket } from 'node:net';
-import type { Pace } from '../../emulator/agent/output-pump';
-import { listenLocal, startWorld } from '../integration/tunnels/world';
+import { UNPACED_READ_SIZE, type Pace } from '../../emulator/agent/output-pump';
+import { listenLocal, startWorld, type World } from '../integration/tunnels/world';
 import type { BenchResult } from './types';
 
 /**
  * Tunnel throughput against the emulator (pace none, and faithful = the real agent's 1 KiB reads
  * with a 1 ms pause), one stream and 8 parallel connections, pooled (8 sessions) and not (1),
  * upload and download, each as a ratio to a raw loopback TCP copy of the same shape measured
- * in this run.
+ * in this run. Then upload against download through the same emulator in the same run: with the
+ * 1 KiB input messages the official plugin sends (and AWS is known to take), and at the agent's
+ * unpaced message size (64 KiB), which shows what the 1 KiB messages themselves cost.
  */
 
 const MiB = 1024 * 1024;
@@ -87,11 +89,28 @@ async function mibPerSecond(parallel: number, bytesEach: number, once: (bytes: n
   return (parallel * bytesEach) / MiB / seconds;
 }
 
+/** One stream's MiB/s through a fresh tunnel (pool of 1), warmed first so start-up is not timed. */
+async function throughOneStream(world: World, direction: 'download' | 'upload', bytes: number, maxPayloadSize?: number): Promise<number> {
+  const op = direction === 'download' ? download : upload;
+  const tunnel = world.tunnel(HOST, { port: direction === 'download' ? 1 : 2 }, { poolSize: 1 }, maxPayloadSize ? { maxPayloadSize } : undefined);
+  const port = await tunnel.start();
+  await op(port, 1024);
+  const value = await mibPerSecond(1, bytes, (b) => op(port, b));
+  await tunnel.stop();
+  return value;
+}
+
+function uploadVsDownload(name: string, up: number, down: number, notes: string): BenchResult {
+  return { name, value: up, unit: 'MiB/s', baseline: { name: 'tunnel download, 1 stream, same run', value: down, unit: 'MiB/s' }, ratio: up / down, notes };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const srv = await servers();
   try {
-    for (const pace of ['none', 'faithful'] as Pace[]) {
+    // BENCH_TUNNEL_PACES=none skips the slow faithful pass (repeated runs of the unpaced figures).
+    const paces = (process.env.BENCH_TUNNEL_PACES ?? 'none,faithful').split(',') as Pace[];
+    for (const pace of paces) {
       // Faithful pacing is ~1 MiB/s per session by design: smaller transfers keep the bench short.
       const single = pace === 'none' ? 32 * MiB : 2 * MiB;
       const each = pace === 'none' ? 8 * MiB : 512 * 1024;
@@ -123,6 +142,15 @@ export async function run(): Promise<BenchResult[]> {
               notes: `${(shape.parallel * shape.bytes) / MiB} MiB total, ${sessions} session(s)`,
             });
           }
+        }
+        if (pace === 'none') {
+          const down = await throughOneStream(world, 'download', single);
+          const up = await throughOneStream(world, 'upload', single);
+          results.push(uploadVsDownload('tunnel: upload vs download (pace none)', up, down, `1 stream, ${single / MiB} MiB each way; upload in 1 KiB messages (the plugin's size), download in the agent's; goal ratio ≥ 0.7`));
+          const upWide = await throughOneStream(world, 'upload', single, UNPACED_READ_SIZE);
+          results.push(
+            uploadVsDownload('tunnel: upload vs download at equal message size (pace none)', upWide, down, `upload in ${UNPACED_READ_SIZE / 1024} KiB messages like the download: not what we send AWS, the cost of the 1 KiB messages`),
+          );
         }
       } finally {
         await world.close();

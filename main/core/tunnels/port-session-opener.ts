@@ -33,6 +33,8 @@ export interface PortSessionOpenerDeps {
   generateDataKey?: (target: SessionTarget) => GenerateDataKeyFn;
   retry?: Partial<RetryPolicy>;
   pingIntervalMs?: number;
+  /** Bytes per input message; default 1 KiB as the official plugin sends (benches measure what that costs). */
+  maxPayloadSize?: number;
 }
 
 export interface OpenedPortSession {
@@ -55,6 +57,7 @@ export function createPortSessionOpener(deps: PortSessionOpenerDeps, target: Ses
       ...(deps.generateDataKey ? { generateDataKey: deps.generateDataKey(target) } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}),
+      ...(deps.maxPayloadSize ? { maxPayloadSize: deps.maxPayloadSize } : {}),
       resume: async (sessionId) => {
         try {
           const r = await deps.sessions.resume(target, sessionId);

@@ -5,7 +5,7 @@ import type { Pace } from '../../../emulator/context';
 import { emulatorRoleCredentials, signInToEmulator } from '../../../emulator/sdk-login';
 import { createSessionService, type SessionService } from '../../../main/core/aws/sessions';
 import type { SessionTarget } from '../../../main/core/aws/target';
-import { createPortSessionOpener, type PortDestination } from '../../../main/core/tunnels/port-session-opener';
+import { createPortSessionOpener, type PortDestination, type PortSessionOpenerDeps } from '../../../main/core/tunnels/port-session-opener';
 import { Tunnel, type TunnelSettings } from '../../../main/core/tunnels/tunnel';
 
 /**
@@ -21,7 +21,8 @@ export interface World {
   emu: RunningEmulator;
   sessions: SessionService;
   target(instanceId: string): SessionTarget;
-  tunnel(instanceId: string, dest: PortDestination, settings?: TunnelSettings): Tunnel;
+  /** `deps` overrides the opener's (e.g. maxPayloadSize for the bench). */
+  tunnel(instanceId: string, dest: PortDestination, settings?: TunnelSettings, deps?: Partial<PortSessionOpenerDeps>): Tunnel;
   close(): Promise<void>;
 }
 
@@ -48,8 +49,8 @@ export async function startWorld(instances: Array<Omit<WorldInstance, 'account' 
     emu,
     sessions,
     target,
-    tunnel(instanceId, dest, settings) {
-      const t = new Tunnel(createPortSessionOpener({ sessions, allowInsecure: true, retry: { initialDelayMs: 20, maxDelayMs: 200 } }, target(instanceId), dest), settings);
+    tunnel(instanceId, dest, settings, deps) {
+      const t = new Tunnel(createPortSessionOpener({ sessions, allowInsecure: true, retry: { initialDelayMs: 20, maxDelayMs: 200 }, ...deps }, target(instanceId), dest), settings);
       tunnels.push(t);
       return t;
     },
