@@ -6,7 +6,7 @@ import { FakeAgent } from '../agent/agent';
 import type { PluginEnd } from '../agent/plugin';
 import type { Pace } from '../agent/output-pump';
 import { MessageFlags, MessageType } from '../../main/core/ssm/constants';
-import { decodeMessage, encodeMessage } from '../../main/core/ssm/message';
+import { decodeMessage, encodeMessage, type SsmMessage } from '../../main/core/ssm/message';
 import { buildChannelClosed, parseAgentSessionState } from '../../main/core/ssm/payloads';
 import { TickCork } from '../../main/core/ssm/tick-cork';
 import type { SessionPlan } from './documents';
@@ -323,22 +323,23 @@ export class ServiceSession {
   // ---- relay ----
 
   private fromAgent(frame: Buffer): void {
-    let type: string;
+    // Decoded once per frame: the relay sees one per 1 KiB of upload (its ack) and per download message.
+    let msg: SsmMessage;
     try {
-      type = decodeMessage(frame).messageType;
+      msg = decodeMessage(frame);
     } catch {
       return;
     }
-    if (type === MessageType.AgentSessionState) {
+    if (msg.messageType === MessageType.AgentSessionState) {
       // Addressed to the service (§4.4): consumed here, not forwarded.
       try {
-        if (parseAgentSessionState(decodeMessage(frame).payload).SessionState === 'Terminating' && !this.isOver) this.status = 'Terminating';
+        if (parseAgentSessionState(msg.payload).SessionState === 'Terminating' && !this.isOver) this.status = 'Terminating';
       } catch {
         // malformed state from our own agent would be a bug; ignore like the service would
       }
       return;
     }
-    this.noteResend(frame, 'agent');
+    this.noteResend(msg, 'agent');
     if (this.client && !this.client.dead) {
       this.client.toClient.push(frame);
     } else if (this.pending.length < MAX_PENDING_FRAMES) {
@@ -385,11 +386,11 @@ export class ServiceSession {
     this.detach(att, undefined);
   }
 
-  private noteResend(frame: Buffer, from: 'agent' | 'client'): void {
+  private noteResend(frameOrMessage: Buffer | SsmMessage, from: 'agent' | 'client'): void {
     let seq: number;
     let type: string;
     try {
-      const m = decodeMessage(frame);
+      const m = Buffer.isBuffer(frameOrMessage) ? decodeMessage(frameOrMessage) : frameOrMessage;
       seq = m.sequenceNumber;
       type = m.messageType;
     } catch {
