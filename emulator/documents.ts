@@ -31,10 +31,10 @@ function content(name: string, prefs: SessionPreferences): Record<string, unknow
         description: 'Document to hold regional settings for Session Manager',
         sessionType: 'Standard_Stream',
         inputs: {
-          s3BucketName: '',
-          s3KeyPrefix: '',
+          s3BucketName: prefs.s3BucketName,
+          s3KeyPrefix: prefs.s3KeyPrefix,
           s3EncryptionEnabled: true,
-          cloudWatchLogGroupName: '',
+          cloudWatchLogGroupName: prefs.cloudWatchLogGroupName,
           cloudWatchEncryptionEnabled: true,
           cloudWatchStreamingEnabled: false,
           idleSessionTimeout: String(prefs.idleSessionTimeout),

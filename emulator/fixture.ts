@@ -63,6 +63,10 @@ export const SessionPreferencesSchema = z.object({
   runAsEnabled: z.boolean().default(false),
   runAsDefaultUser: z.string().optional(),
   shellProfileLinux: z.string().optional(),
+  /** Session logging as the console's Preferences page sets it ('' = off). */
+  s3BucketName: z.string().default(''),
+  s3KeyPrefix: z.string().default(''),
+  cloudWatchLogGroupName: z.string().default(''),
 });
 
 const documentName = z.string().regex(/^[a-zA-Z0-9_\-.]{3,128}$/, 'a document name is 3–128 of a-z A-Z 0-9 _ - .');

@@ -7,7 +7,6 @@ import type { KeychainControl } from './aws/keychain';
 import type { SessionService } from './aws/sessions';
 import type { CredentialsForTarget } from './aws/target';
 import { createSessionHistory, type SessionHistoryService } from './sessions/index';
-import { createSessionPreferencesReader, ssmPreferencesFetcher } from './aws/session-preferences';
 import { createCountdowns } from './countdown/wiring';
 import type { CountdownService } from './countdown/service';
 import { CUT_WORDS } from '../../preload/contract/countdown-words';
@@ -91,7 +90,7 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     preferences,
     shells,
     tunnels,
-    sessionPreferences: createSessionPreferencesReader({ fetch: ssmPreferencesFetcher(credentials) }),
+    sessionPreferences: aws.sessionPreferences,
   });
   late.countdowns = countdowns;
   const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });

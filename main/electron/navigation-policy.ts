@@ -23,6 +23,8 @@ const EXTERNAL_HOST_RULES: ReadonlyArray<(host: string) => boolean> = [
   (h) => /^oidc\.[a-z0-9-]+\.amazonaws\.com$/.test(h),
   (h) => h === 'signin.aws.amazon.com' || h.endsWith('.signin.aws.amazon.com'),
   (h) => h === 'docs.aws.amazon.com',
+  // Session logs (CloudWatch, S3) open in the AWS console, which signs the user in itself.
+  (h) => h === 'console.aws.amazon.com' || /^[a-z0-9-]+\.console\.aws\.amazon\.com$/.test(h),
 ];
 
 export interface NavigationPolicyOptions {

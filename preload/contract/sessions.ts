@@ -41,6 +41,8 @@ export const SessionRecordSchema = z.object({
   mine: z.boolean(),
   /** One of this app's own shell tabs or tunnels: terminating it closes that tab or tunnel. */
   local: z.object({ kind: z.enum(['tab', 'tunnel']), label: z.string() }).optional(),
+  /** Console pages of this session's log, when the account's preferences send logs to CloudWatch or S3. */
+  logs: z.object({ cloudWatch: z.string().url().optional(), s3: z.string().url().optional() }).optional(),
 });
 export type SessionRecord = z.infer<typeof SessionRecordSchema>;
 

@@ -22,6 +22,8 @@ function fixture() {
   return parseFixture({
     ...demo,
     accounts: [...demo.accounts, { id: AUDIT, name: 'audit', roles: [{ name: 'Auditor', allow: ['ssm:Describe*', 'ssm:GetDocument', 'ec2:Describe*'] }], regions: ['eu-west-1'] }],
+    // Staging eu-west-1 logs sessions to CloudWatch; audit logs nowhere.
+    sessionPreferences: { ...demo.sessionPreferences, [`${STAGING}/eu-west-1`]: { idleSessionTimeout: 20, cloudWatchLogGroupName: '/aws/ssm/staging' } },
     sessions: [
       { id: 'demo-0a1b2c3d4e5f60718', account: STAGING, region: 'eu-west-1', target: web, owner: { role: 'AdministratorAccess', username: 'demo' }, startDate: '2026-12-01T08:00:00Z', endDate: '2026-12-01T09:30:00Z', reason: 'CHG-1042 deploy' },
       { id: 'carol-0f9e8d7c6b5a40312', account: STAGING, region: 'eu-west-1', target: worker, owner: `arn:aws:sts::${STAGING}:assumed-role/Ops/carol`, status: 'Connected', startDate: '2026-12-04T10:15:00Z' },
@@ -67,6 +69,11 @@ describe('the Sessions view in Chromium', () => {
     const mine = rows().filter({ hasText: 'CHG-1042 deploy' });
     expect(await mine.textContent()).toMatch(/Terminated.*staging-web-1.*demo.*you.*SSM-SessionManagerRunShell/);
     expect(await page.locator(`[data-session-id="${tabSession}"]`).textContent()).toContain('your tab');
+    // Each staging session links to its log stream; the audit account logs nowhere, so no link.
+    expect(await mine.getByRole('link', { name: 'CloudWatch log of demo-0a1b2c3d4e5f60718' }).getAttribute('href')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Fssm$252Fstaging/log-events/demo-0a1b2c3d4e5f60718',
+    );
+    expect(await page.locator('[data-session-id="bob-07a6b5c4d3e2f1009"]').getByRole('link').count()).toBe(0);
     expect(await page.getByTestId('sessions-progress').textContent()).toMatch(/^5 of 5 sessions · \d+ account-regions$/);
     await screenshot(page, 'sessions-dark');
   });

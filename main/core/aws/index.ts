@@ -22,6 +22,7 @@ import { createSessionService, type SessionService } from './sessions';
 import { sdkOidcApi, type OidcApi } from './sso';
 import type { CredentialsForTarget } from './target';
 
+import { createSessionPreferencesReader, ssmPreferencesFetcher, type SessionPreferencesReader } from './session-preferences';
 /**
  * The AWS half of the core, wired once: sign-in (AuthService), credentials, discovery and the
  * session API. services.ts hands these to the features that open shells and tunnels.
@@ -63,6 +64,8 @@ export interface AwsServices {
   sessions: SessionService;
   /** The ARN a scope's credentials act as (DescribeSessions' Owner). */
   callerArn: CallerArn;
+  /** Each account-region's Session Manager preferences (timeouts, log destinations), read once per run. */
+  sessionPreferences: SessionPreferencesReader;
   /** The connectivity doctor: why a target cannot be reached, from read-only calls as its role. */
   doctor(req: DoctorRequest): Promise<DoctorReport>;
   dispose(): Promise<void>;
@@ -110,6 +113,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const credentials = credentialsService.forTarget;
   const sessions = createSessionService({ credentials, clientConfig: endpointConfig });
   const callerArn = createCallerArn(credentials, endpointConfig);
+  const sessionPreferences = createSessionPreferencesReader({ fetch: ssmPreferencesFetcher(credentials, endpointConfig), ...(options.log ? { log: options.log } : {}) });
 
   const unsubscribe: Array<() => void> = [];
   unsubscribe.push(auth.onSignedIn(() => void inventory.scan().catch((err: unknown) => options.log?.(`inventory scan failed: ${String(err)}`))));
@@ -146,6 +150,7 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     inventory,
     sessions,
     callerArn,
+    sessionPreferences,
     doctor: (req) => runDoctor({ auth, credentials, sessions, clientConfig: endpointConfig }, req),
     async dispose() {
       for (const off of unsubscribe) off();

@@ -1,6 +1,6 @@
 import { GetDocumentCommand, SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import type { SessionManagerPreferences } from '../countdown/model';
+import type { SessionLogging, SessionManagerPreferences } from '../countdown/model';
 import type { CredentialsForTarget, SessionTarget } from './target';
 
 /**
@@ -27,16 +27,27 @@ const RunShellContentSchema = z.object({
     .object({
       idleSessionTimeout: minutes(60).optional(),
       maxSessionDuration: minutes(1440).optional(),
+      s3BucketName: z.string().optional(),
+      s3KeyPrefix: z.string().optional(),
+      cloudWatchLogGroupName: z.string().optional(),
     })
     .passthrough()
     .default({}),
 });
 
-/** Parses GetDocument's Content (JSON text) into the two timeouts; throws on a malformed document. */
+/** Parses GetDocument's Content (JSON text) into the timeouts and the log destinations; throws on a malformed document. */
 export function parseSessionPreferences(content: string): SessionManagerPreferences {
   const parsed = RunShellContentSchema.parse(JSON.parse(content));
-  const { idleSessionTimeout, maxSessionDuration } = parsed.inputs;
-  return { idleSessionTimeout: idleSessionTimeout ?? DEFAULT_IDLE_MINUTES, ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}) };
+  const { idleSessionTimeout, maxSessionDuration, s3BucketName, s3KeyPrefix, cloudWatchLogGroupName } = parsed.inputs;
+  const logging: SessionLogging = {
+    ...(s3BucketName?.trim() ? { s3Bucket: s3BucketName.trim(), ...(s3KeyPrefix?.trim() ? { s3KeyPrefix: s3KeyPrefix.trim() } : {}) } : {}),
+    ...(cloudWatchLogGroupName?.trim() ? { cloudWatchLogGroup: cloudWatchLogGroupName.trim() } : {}),
+  };
+  return {
+    idleSessionTimeout: idleSessionTimeout ?? DEFAULT_IDLE_MINUTES,
+    ...(maxSessionDuration !== undefined ? { maxSessionDuration } : {}),
+    ...(Object.keys(logging).length ? { logging } : {}),
+  };
 }
 
 export type PreferencesScope = Pick<SessionTarget, 'sourceId' | 'accountId' | 'roleName' | 'region'>;

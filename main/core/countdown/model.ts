@@ -22,6 +22,14 @@ export interface SessionManagerPreferences {
   idleSessionTimeout: number;
   /** Minutes after the start at which the service ends the session; undefined = no limit. */
   maxSessionDuration?: number;
+  /** Where the service writes session logs, when the account turned logging on. */
+  logging?: SessionLogging;
+}
+
+export interface SessionLogging {
+  s3Bucket?: string;
+  s3KeyPrefix?: string;
+  cloudWatchLogGroup?: string;
 }
 
 export interface SignInFacts {

@@ -14,6 +14,8 @@ import { createLimiter } from '../aws/limiter';
 import type { SessionService } from '../aws/sessions';
 import { AppError } from '../errors';
 
+import type { SessionLogging } from '../countdown/model';
+import { sessionLogLinks } from './log-links';
 /**
  * Session history and terminate across every signed-in account-region: the places and roles the
  * inventory scanned (never a second enumeration), one DescribeSessions per place and State,
@@ -37,6 +39,8 @@ export interface SessionHistoryOptions {
   /** The ARN the scope's credentials act as (STS GetCallerIdentity): what DescribeSessions calls Owner. */
   callerArn(scope: Pick<SessionScope, 'sourceId' | 'accountId' | 'roleName' | 'region'>): Promise<string>;
   local?(): LocalSession[];
+  /** Where the scope's preferences send session logs (undefined: off, or not readable). */
+  logging?(scope: SessionScope): Promise<SessionLogging | undefined>;
   /** Account-regions asked at once. */
   concurrency?: number;
 }
@@ -82,8 +86,12 @@ export class SessionHistoryService {
               ...(q.mine ? [{ key: 'Owner' as const, value: arn }] : []),
               ...(q.sessionId ? [{ key: 'SessionId' as const, value: q.sessionId }] : []),
             ];
-            const pages = await Promise.all(states.map(async (state) => ({ state, list: await this.options.api.describe(scope, state, filters) })));
-            found = pages.flatMap(({ state, list }) => list.flatMap((s) => this.record(scope, state, s, arn, local)));
+            // Preferences are only for log links: a refusal there costs the links, never the listing.
+            const [pages, logging] = await Promise.all([
+              Promise.all(states.map(async (state) => ({ state, list: await this.options.api.describe(scope, state, filters) }))),
+              this.options.logging?.(scope).catch(() => undefined),
+            ]);
+            found = pages.flatMap(({ state, list }) => list.flatMap((s) => this.record(scope, state, s, arn, local, logging)));
             result = { scope, state: 'done', sessions: found.length };
           } catch (err) {
             result = { scope, state: 'error', sessions: 0, error: toError(err, scope) };
@@ -133,8 +141,9 @@ export class SessionHistoryService {
     return record;
   }
 
-  private record(scope: SessionScope, state: 'Active' | 'History', s: Session, callerArn: string, local: ReadonlyMap<string, LocalSession>): SessionRecord[] {
+  private record(scope: SessionScope, state: 'Active' | 'History', s: Session, callerArn: string, local: ReadonlyMap<string, LocalSession>, logging: SessionLogging | undefined): SessionRecord[] {
     if (!s.SessionId) return [];
+    const logs = sessionLogLinks(scope.region, s.SessionId, logging);
     const target = s.Target ?? '';
     const name = target ? this.options.instanceName(scope, target) : undefined;
     const mine = local.get(s.SessionId);
@@ -154,6 +163,7 @@ export class SessionHistoryService {
         ...(s.Reason ? { reason: s.Reason } : {}),
         mine: s.Owner === callerArn,
         ...(mine ? { local: { kind: mine.kind, label: mine.label } } : {}),
+        ...(logs.cloudWatch || logs.s3 ? { logs } : {}),
       },
     ];
   }

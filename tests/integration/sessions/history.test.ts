@@ -23,6 +23,8 @@ function fixture(): FixtureInput {
     ...demo,
     // An account where the only role may read but not terminate sessions.
     accounts: [...demo.accounts, { id: AUDIT, name: 'audit', roles: [{ name: 'Auditor', allow: ['ssm:Describe*', 'ssm:GetDocument', 'ec2:Describe*'] }], regions: ['eu-west-1'] }],
+    // Staging eu-west-1 sends session logs to S3 and CloudWatch; the other places do not log.
+    sessionPreferences: { ...demo.sessionPreferences, [`${STAGING}/eu-west-1`]: { idleSessionTimeout: 20, s3BucketName: 'acme-session-logs', s3KeyPrefix: 'ssm/', cloudWatchLogGroupName: '/aws/ssm/sessions' } },
     sessions: [
       { id: 'demo-00000000000000001', account: STAGING, region: 'eu-west-1', target: staging, owner: { role: 'AdministratorAccess', username: 'demo' }, startDate: '2026-12-01T08:00:00Z', endDate: '2026-12-01T09:00:00Z', reason: 'hotfix' },
       { id: 'carol-0000000000000002', account: STAGING, region: 'eu-west-1', target: 'i-0000000000000dead', owner: `arn:aws:sts::${STAGING}:assumed-role/Ops/carol`, startDate: '2026-12-02T08:00:00Z', endDate: '2026-12-02T08:30:00Z' },
@@ -73,6 +75,18 @@ describe('session history across account-regions', () => {
     // An instance the inventory does not know (terminated since) has no name.
     expect(listing.sessions.find((s) => s.sessionId === 'carol-0000000000000002')).toMatchObject({ mine: false, target: 'i-0000000000000dead' });
     expect(listing.sessions.find((s) => s.sessionId === 'carol-0000000000000002')!.targetName).toBeUndefined();
+  });
+
+  it("links each session to its log where the account-region's preferences send logs", async () => {
+    const listing = await world.core.sessionHistory.list({ state: 'all' });
+    const byId = new Map(listing.sessions.map((s) => [s.sessionId, s]));
+    expect(byId.get('demo-00000000000000001')!.logs).toEqual({
+      cloudWatch: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Fssm$252Fsessions/log-events/demo-00000000000000001',
+      s3: 'https://s3.console.aws.amazon.com/s3/object/acme-session-logs?region=eu-west-1&prefix=ssm%2Fdemo-00000000000000001.log',
+    });
+    expect(byId.get('carol-0000000000000002')!.logs?.s3).toContain('prefix=ssm%2Fcarol-0000000000000002.log');
+    // The audit account's preferences log nowhere: no link rather than a link to nothing.
+    expect(byId.get('bob-00000000000000003')!.logs).toBeUndefined();
   });
 
   it('filters by state, target and owner', async () => {

@@ -39,6 +39,8 @@ describe('navigation policy', () => {
     'https://signin.aws.amazon.com/',
     'https://eu-west-1.signin.aws.amazon.com/oauth',
     'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html',
+    'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups',
+    'https://s3.console.aws.amazon.com/s3/object/logs?region=eu-west-1&prefix=s-1.log',
   ])('opens %s in the browser', (url) => {
     expect(policy.externalUrlAllowed(url)).toBe(true);
   });
@@ -51,6 +53,8 @@ describe('navigation policy', () => {
     'https://user@d-123.awsapps.com/start',
     'https://device.sso.us-east-1.amazonaws.com.evil.example/',
     'https://s3.amazonaws.com/bucket/file',
+    'https://console.aws.amazon.com.evil.example/',
+    'https://a.b.console.aws.amazon.com/',
     'https://example.com/',
     'javascript:alert(1)',
     'file:///etc/passwd',

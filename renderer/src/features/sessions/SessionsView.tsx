@@ -67,6 +67,16 @@ function SessionRow({ s, onTerminated }: { s: SessionRecord; onTerminated: () =>
           <div className="muted">{s.scope.region}</div>
         </td>
         <td className="session-actions">
+          {s.logs?.cloudWatch && (
+            <a className="button small" href={s.logs.cloudWatch} target="_blank" rel="noopener noreferrer" aria-label={`CloudWatch log of ${s.sessionId}`} title="This session's log in the CloudWatch console">
+              Log
+            </a>
+          )}
+          {s.logs?.s3 && (
+            <a className="button small" href={s.logs.s3} target="_blank" rel="noopener noreferrer" aria-label={`S3 log of ${s.sessionId}`} title="This session's log file in the S3 console">
+              S3 log
+            </a>
+          )}
           {canEnd && (
             <button type="button" className="button small" aria-expanded={confirming} disabled={busy} onClick={() => setConfirming(true)} aria-label={`Terminate ${s.sessionId}`}>
               Terminate
