@@ -117,8 +117,15 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
 
   const unsubscribe: Array<() => void> = [];
   unsubscribe.push(auth.onSignedIn(() => void inventory.scan().catch((err: unknown) => options.log?.(`inventory scan failed: ${String(err)}`))));
+  // Sign-in state changes often; only a source that went away (removed, or gone from the config) drops rows.
+  let knownSources = '';
   unsubscribe.push(
-    auth.onChange((sources) => void inventory.forgetSourcesExcept(new Set(sources.map((s) => s.id))).catch((err: unknown) => options.log?.(`could not update the inventory cache: ${String(err)}`))),
+    auth.onChange((sources) => {
+      const ids = sources.map((s) => s.id).sort().join('\n');
+      if (ids === knownSources) return;
+      knownSources = ids;
+      void inventory.forgetSourcesExcept(new Set(sources.map((s) => s.id)));
+    }),
   );
   if (options.appState) {
     const appState = options.appState;

@@ -284,12 +284,24 @@ export class InventoryService {
     if (!keys.length && !rowIds.length) return;
     for (const key of keys) this.remove(key);
     for (const id of rowIds) this.rows.delete(id);
-    // Rows vanished: resend the whole picture, as a scan that drops rows does.
-    this.pending = { reset: true, upsert: new Map(this.instances), remove: new Set(), rows: new Map(this.rows) };
+    this.pending.reset = true;
+    this.flushWhole();
+    await this.saveCache(this.progress.updatedAt ?? Date.now());
+  }
+
+  /** Rows vanished: resend the whole picture rather than teach the renderer row deletion. */
+  private flushWhole(): void {
+    this.pending.upsert = new Map(this.instances);
+    this.pending.rows = new Map(this.rows);
+    this.pending.remove.clear();
     this.flush();
-    if (this.options.cachePath) {
-      await writeInventoryCache(this.options.cachePath, { savedAt: this.progress.updatedAt ?? Date.now(), instances: this.list(), rows: [...this.rows.values()] });
-    }
+  }
+
+  private async saveCache(savedAt: number): Promise<void> {
+    if (!this.options.cachePath) return;
+    await writeInventoryCache(this.options.cachePath, { savedAt, instances: this.list(), rows: [...this.rows.values()] }).catch((err: unknown) =>
+      this.options.log?.(`could not write the inventory cache: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private remove(key: string): void {
@@ -363,18 +375,9 @@ export class InventoryService {
     }
     this.progress = { ...this.progress, running: false, updatedAt: Date.now(), done: this.progress.total };
     this.pending.reset = this.pending.reset || ctx.rowsDropped || [...previousRows].some((id) => !this.rows.has(id));
-    if (this.pending.reset) {
-      // Rows vanished: resend the whole picture rather than teach the renderer row deletion.
-      this.pending.upsert = new Map(this.instances);
-      this.pending.rows = new Map(this.rows);
-      this.pending.remove.clear();
-    }
-    this.flush();
-    if (this.options.cachePath) {
-      await writeInventoryCache(this.options.cachePath, { savedAt: this.progress.updatedAt!, instances: this.list(), rows: [...this.rows.values()] }).catch((err: unknown) =>
-        this.options.log?.(`could not write the inventory cache: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
+    if (this.pending.reset) this.flushWhole();
+    else this.flush();
+    await this.saveCache(this.progress.updatedAt!);
   }
 
   private async scanSource(source: SourceConfig, ctx: ScanContext): Promise<void> {

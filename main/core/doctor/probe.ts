@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DoctorFeature } from '../../../preload/contract/doctor';
 import type { SourceInfo } from '../../../preload/contract/auth';
 import { errorMessage, errorName } from '../aws/aws-errors';
+import { PREFERENCES_DOCUMENT } from '../aws/session-preferences';
 import type { SessionService } from '../aws/sessions';
 import type { CredentialsForTarget, SessionTarget } from '../aws/target';
 import { AppError } from '../errors';
@@ -17,8 +18,6 @@ import type { AwsFailure, DocumentInfo, DoctorFacts, Ec2Info, NodeInfo, Outcome 
  * preferences and the requested document (GetDocument), and kms:GenerateDataKey with DryRun.
  * A session is started only when the caller says the user asked for one (`connect`).
  */
-
-export const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
 
 /** The document each feature starts its sessions with, unless another is asked for. */
 export const FEATURE_DOCUMENTS: Readonly<Record<DoctorFeature, string>> = {

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import type { LocalSession } from '../sessions/history';
 import type { CountdownItemSource } from '../countdown/service';
 import type { TrayActiveTunnel, TrayProfile } from '../tray-menu';
-import { connectionDetails, manualConnection, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform, type ManualCopy } from './launchers/index';
+import { manualConnection, planLaunch, runPlan, systemProbe, type ClientProbe, type LaunchPlatform, type ManualCopy } from './launchers/index';
 import { createPortSessionOpener, type PortSessionOpenerDeps } from './port-session-opener';
 import { ProfileInputSchema, ProfileSchema, type TunnelProfile, type TunnelProfileInput } from './profile-schema';
 import type { ProfileStore } from './profile-store';
@@ -220,7 +220,9 @@ export class TunnelService extends EventEmitter<Events> {
     const { profile, tunnel } = entry;
     const host = profile.bindAddress === '0.0.0.0' || profile.bindAddress === '::' ? '127.0.0.1' : profile.bindAddress;
     const endpoint = { host, port: tunnel.port, label: profile.name };
-    const manual = { details: connectionDetails(endpoint, { User: profile.launcher.username, Database: profile.launcher.database }), copies: manualConnection(profile.kind, this.platform, endpoint, profile.launcher) };
+    const copies = manualConnection(profile.kind, this.platform, endpoint, profile.launcher);
+    // The plain details are always among the copies; the contract also carries them on their own.
+    const manual = { details: copies.find((c) => c.label === 'Details')!.text, copies };
     try {
       const plan = planLaunch(profile.kind, this.platform, endpoint, profile.launcher, this.probe);
       if (!plan) return { launched: false, message: `No client is set for "${profile.name}"; connect yours to the details below.`, ...manual };

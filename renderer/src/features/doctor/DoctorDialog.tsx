@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useModalFocus } from '../../hooks/useModalFocus';
 import { DoctorReportView } from './DoctorReportView';
 import { onDoctorAsk, takeDoctorAsk, type DoctorAsk } from './doctor-store';
 
@@ -11,21 +12,18 @@ export function DoctorDialogHost() {
 }
 
 function DoctorDialog({ ask, onClose }: { ask: DoctorAsk; onClose: () => void }) {
+  const dialogRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
+  const trapTab = useModalFocus(dialogRef, closeRef);
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    closeRef.current?.focus();
     // On the window: a button that disables itself while the doctor runs drops the focus to the page.
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      previous?.focus();
-    };
+    return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
     <div className="palette-backdrop" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="error-details doctor-dialog" role="dialog" aria-modal="true" aria-labelledby="doctor-title">
+      <div ref={dialogRef} className="error-details doctor-dialog" role="dialog" aria-modal="true" aria-labelledby="doctor-title" onKeyDown={trapTab}>
         <div className="doctor-dialog-head">
           <h2 id="doctor-title">Why can&apos;t I connect?</h2>
           <button ref={closeRef} type="button" className="button small" onClick={onClose}>
