@@ -7,7 +7,7 @@ import { startEmulator, type StartEmulatorOptions } from '../../../emulator/inde
  * loop. A thread is cheaper; a process is needed for PTY shells (node-pty cannot load in a worker
  * thread) and keeps the agent's PTY reads off our event loop, as on a real instance.
  */
-export type EmulatorWorkerRequest = { id: number; call: 'callCount' | 'stop' };
+export type EmulatorWorkerRequest = { id: number; call: 'callCount' | 'callsByApi' | 'stop' };
 export interface EmulatorWorkerReady {
   url: string;
   awsConfigSnippet: string;
@@ -46,9 +46,16 @@ async function startOptions(link: Link): Promise<StartEmulatorOptions> {
 const link = parentLink();
 const emulator = await startEmulator(await startOptions(link));
 await link.post({ ready: { url: emulator.url, awsConfigSnippet: emulator.awsConfigSnippet() } satisfies EmulatorWorkerReady });
+/** Sign-in calls (device flow) are left out: benches time what happens once signed in. */
+const apiCalls = () => emulator.control.calls().filter((c) => !/Token|Authorization|RegisterClient/.test(c.api));
 link.onMessage(async (message) => {
   const req = message as Partial<EmulatorWorkerRequest>;
-  if (req.call === 'callCount') await link.post({ id: req.id, value: emulator.control.calls().filter((c) => !/Token|Authorization|RegisterClient/.test(c.api)).length });
+  if (req.call === 'callCount') await link.post({ id: req.id, value: apiCalls().length });
+  else if (req.call === 'callsByApi') {
+    const byApi: Record<string, number> = {};
+    for (const c of apiCalls()) byApi[c.api] = (byApi[c.api] ?? 0) + 1;
+    await link.post({ id: req.id, value: byApi });
+  }
   else if (req.call === 'stop') {
     await emulator.stop();
     await link.post({ id: req.id, value: 0 });

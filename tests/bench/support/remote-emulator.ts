@@ -11,6 +11,8 @@ export interface RemoteEmulator extends EmulatorWorkerReady {
   fixture: SignInTarget['fixture'];
   /** API calls served so far, sign-in calls left out. */
   callCount(): Promise<number>;
+  /** The same, per API name (the emulator keeps the last 10,000 calls). */
+  callsByApi(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -67,14 +69,14 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
   failed.catch(() => undefined);
   const first = await Promise.race([ready, failed]);
   let nextId = 1;
-  const ask = (call: EmulatorWorkerRequest['call']): Promise<number> => {
+  const ask = <T>(call: EmulatorWorkerRequest['call']): Promise<T> => {
     const id = nextId++;
-    return new Promise<number>((resolve) => {
+    return new Promise<T>((resolve) => {
       const onMessage = (m: unknown) => {
-        const answer = m as { id?: number; value?: number };
+        const answer = m as { id?: number; value: T };
         if (answer.id !== id) return;
         endpoint.off('message', onMessage);
-        resolve(answer.value ?? 0);
+        resolve(answer.value);
       };
       endpoint.on('message', onMessage);
       endpoint.post({ id, call } satisfies EmulatorWorkerRequest);
@@ -84,9 +86,10 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
   return {
     ...first,
     fixture: () => ({ sso }),
-    callCount: () => ask('callCount'),
+    callCount: () => ask<number>('callCount'),
+    callsByApi: () => ask<Record<string, number>>('callsByApi'),
     async stop() {
-      await ask('stop');
+      await ask<number>('stop');
       await endpoint.end();
     },
   };
