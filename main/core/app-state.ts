@@ -12,6 +12,7 @@ export class AppStateStore {
     favouriteInstances: [],
     recentInstances: [],
     activeTunnels: [],
+    endingSoon: [],
   };
   private readonly emitter = new EventEmitter();
 

@@ -14,6 +14,7 @@ import { ShellService } from './shells/service';
 import { StartPreferences } from './shells/start-preferences';
 import { TabStore } from './shells/tab-store';
 import { trackTrayFavourites } from './favourites';
+import { trayEndingSoon } from './tray-menu';
 import { dataDir } from './store/paths';
 import { PreferencesStore } from './store/preferences';
 import { ProfileStore } from './tunnels/profile-store';
@@ -93,6 +94,10 @@ export function createCoreServices(options: CoreOptions): CoreServices {
     sessionPreferences: aws.sessionPreferences,
   });
   late.countdowns = countdowns;
+  countdowns.on('changed', (info) => {
+    const endingSoon = trayEndingSoon(info);
+    if (JSON.stringify(endingSoon) !== JSON.stringify(appState.get().endingSoon)) appState.update({ endingSoon });
+  });
   const stopFavourites = trackTrayFavourites({ preferences, appState, find: (key) => inventory.find(key), onInventoryChange: (listener) => inventory.onDelta(listener) });
   return {
     options,

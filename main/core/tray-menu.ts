@@ -1,4 +1,4 @@
-import type { InstanceSummary, TrayMenu, TrayMenuItem } from '../../preload/contract';
+import { describeCutAt, needsSignIn, type CountdownsInfo, type CutInfo, type InstanceSummary, type TrayMenu, type TrayMenuItem } from '../../preload/contract';
 
 /**
  * What the tray shows, as plain data derived from app state. Electron turns it into a native
@@ -36,6 +36,21 @@ export interface TraySignIn {
   label?: string;
 }
 
+/** A tab or tunnel whose countdown warns (main/core/countdown): AWS cuts it soon. */
+export interface TrayEndingSoon {
+  /** The tab id or the tunnel's profile id. */
+  id: string;
+  kind: 'tab' | 'tunnel';
+  label: string;
+  sourceId: string;
+  cut: CutInfo;
+}
+
+/** The countdowns' warnings, as the tray keeps them. */
+export function trayEndingSoon(info: CountdownsInfo): TrayEndingSoon[] {
+  return info.items.flatMap((i) => (i.warning ? [{ id: i.id, kind: i.kind, label: i.label, sourceId: i.sourceId, cut: i.warning }] : []));
+}
+
 export interface TrayState {
   signIn: TraySignIn;
   profiles: TrayProfile[];
@@ -43,6 +58,25 @@ export interface TrayState {
   favouriteInstances: TrayRecentInstance[];
   recentInstances: TrayRecentInstance[];
   activeTunnels: TrayActiveTunnel[];
+  endingSoon: TrayEndingSoon[];
+}
+
+export interface TrayMenuOptions {
+  now?: number;
+  /** Clock time for "Closes at 13:05"; the user's locale by default. */
+  clock?: (epochMs: number) => string;
+}
+
+const localClock = (epochMs: number) => new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * A native menu is not redrawn every minute, so the entry names the clock time of the cut. A
+ * sign-in cut is fixed by signing in again, which the entry does; the others show the tab or tunnel.
+ */
+function endingSoonItem(e: TrayEndingSoon, now: number, clock: (epochMs: number) => string): TrayMenuItem {
+  const id = needsSignIn(e.cut) ? `signin.source:${e.sourceId}` : e.kind === 'tab' ? `tab.show:${e.id}` : `tunnel.show:${e.id}`;
+  const words = describeCutAt(e.cut, now, e.kind, clock);
+  return action(id, e.label, needsSignIn(e.cut) ? `${words} — sign in again` : words);
 }
 
 /** Most items a tray menu shows before the rest goes behind "More…" (long menus are unusable). */
@@ -78,14 +112,17 @@ function signInItem(signIn: TraySignIn): TrayMenuItem {
   }
 }
 
-export function buildTrayMenu(state: TrayState): TrayMenu {
-  // Connect items compete for the limited space: pinned profiles first (the user chose them),
-  // then favourite instances, then recent ones (not already listed as favourites), then active
-  // tunnels. Fixed items (sign-in, open, quit) always show.
+export function buildTrayMenu(state: TrayState, options: TrayMenuOptions = {}): TrayMenu {
+  // Connect items compete for the limited space: what AWS is about to cut first (it cannot wait),
+  // pinned profiles (the user chose them), then favourite instances, then recent ones (not already
+  // listed as favourites), then active tunnels. Fixed items (sign-in, open, quit) always show.
+  const now = options.now ?? Date.now();
+  const clock = options.clock ?? localClock;
   const pinned = state.profiles.filter((p) => p.pinned);
   const favourite = new Set(state.favouriteInstances.map((f) => f.key));
   const shell = (r: TrayRecentInstance) => action(`instance.shell:${r.key}`, r.label, r.detail);
   const sections = [
+    { id: 'section.ending', title: 'Ending soon', entries: state.endingSoon.map((e) => endingSoonItem(e, now, clock)) },
     { id: 'section.pinned', title: 'Pinned', entries: pinned.map((p) => action(`profile.start:${p.id}`, p.name, p.kind.toUpperCase())) },
     { id: 'section.favourites', title: 'Favourites', entries: state.favouriteInstances.map(shell) },
     { id: 'section.recent', title: 'Recent instances', entries: state.recentInstances.filter((r) => !favourite.has(r.key)).map(shell) },
@@ -123,6 +160,7 @@ export function buildTrayMenu(state: TrayState): TrayMenu {
   items.push(action('app.quit', 'Quit'));
 
   const tunnels = state.activeTunnels.length;
-  const tooltip = `Bastionless — ${tunnels === 0 ? 'no active tunnels' : `${tunnels} active tunnel${tunnels === 1 ? '' : 's'}`}`;
+  const ending = state.endingSoon.length;
+  const tooltip = `Bastionless — ${tunnels === 0 ? 'no active tunnels' : `${tunnels} active tunnel${tunnels === 1 ? '' : 's'}`}${ending ? ` · ${ending} ending soon` : ''}`;
   return { tooltip, items };
 }

@@ -90,6 +90,23 @@ export function createHostContext(options: HostOptions): HostContext {
       options.shellActions?.open();
       return true;
     }
+    // "Ending soon" entries: show the tab or tunnel AWS is about to cut, or sign in again.
+    if (kind === 'tab.show' && arg) {
+      events.emit('app.navigate', { view: 'terminals', tabId: arg });
+      options.shellActions?.open();
+      return true;
+    }
+    if (kind === 'tunnel.show' && arg) {
+      events.emit('app.navigate', { view: 'tunnels' });
+      options.shellActions?.open();
+      return true;
+    }
+    if (kind === 'signin.source' && arg) {
+      void core.auth.signIn(arg).catch((err: unknown) => options.log?.(`signin.source ${arg}: ${String(err)}`));
+      events.emit('app.navigate', { view: 'login' });
+      options.shellActions?.open();
+      return true;
+    }
     if (kind === 'tunnel.stop' && arg) {
       void core.tunnels.stop(arg).catch((err: unknown) => options.log?.(`tunnel.stop ${arg}: ${String(err)}`));
       return true;

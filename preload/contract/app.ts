@@ -53,7 +53,7 @@ export const appEvents = {
   /** The tray model changed (sign-in, tunnels, recents); renderers showing it re-render. */
   'tray.changed': event(TrayMenuSchema),
   /** Main asks the renderer to show something (e.g. the tray's "Open Bastionless"). */
-  'app.navigate': event(z.object({ view: z.enum(['instances', 'terminals', 'tunnels', 'settings', 'login']) })),
+  'app.navigate': event(z.object({ view: z.enum(['instances', 'terminals', 'tunnels', 'settings', 'login']), tabId: z.string().min(1).max(200).optional() })),
   /** Main asks the window to open a shell tab, as a double-click would (tray "recent instances"). */
   'app.openShell': event(z.object({ instanceKey: z.string().min(1).max(400) })),
 } as const;

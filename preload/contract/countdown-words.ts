@@ -49,6 +49,24 @@ export function describeCut(cut: CutInfo, now: number, kind: 'tab' | 'tunnel' = 
   }
 }
 
+/**
+ * The same sentence with the clock time instead of the time left ("Closes at 13:05: idle timeout"),
+ * for surfaces redrawn only when the cut moves, not every minute (the tray menu, the CLI).
+ */
+export function describeCutAt(cut: CutInfo, now: number, kind: 'tab' | 'tunnel', clock: (epochMs: number) => string): string {
+  if (cut.at <= now) return describeCut(cut, now, kind);
+  const at = clock(cut.at);
+  switch (cut.cause) {
+    case 'idle':
+    case 'max-duration':
+      return `${kind === 'tunnel' ? 'Session closes' : 'Closes'} at ${at}: ${CUT_WORDS[cut.cause]}`;
+    case 'sign-in':
+      return `Sign-in ends at ${at}: ${CUT_WORDS['sign-in']}`;
+    case 'credentials':
+      return `AWS credentials expire at ${at}: ${CUT_WORDS.credentials}`;
+  }
+}
+
 /** Sign-in and credential cuts are fixed by signing in again; the other two by nothing we can do. */
 export const needsSignIn = (cut: CutInfo): boolean => cut.cause === 'sign-in' || cut.cause === 'credentials';
 

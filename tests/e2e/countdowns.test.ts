@@ -89,6 +89,30 @@ describe('countdowns in Chromium', () => {
     await expect.poll(() => notice.count()).toBe(0);
   });
 
+  it('the quick-connect menu (the tray model) lists the tab under "Ending soon", and its entry shows the tab', async () => {
+    const { page } = browser;
+    const views = page.getByRole('navigation', { name: 'Views' });
+    // A second tab on the same instance, selected as it opens: the entry must select the first one again.
+    const first = app.host.core.shells.list()[0]!.tabId;
+    const other = await openTab('staging-web-1');
+    await expect.poll(() => page.locator(`[data-tab-id="${other}"] [role=tab]`).getAttribute('aria-selected')).toBe('true');
+    await views.getByRole('button', { name: 'Tunnels' }).click();
+    await page.getByRole('button', { name: 'Quick connect' }).click();
+    const menu = page.getByRole('menu', { name: 'Quick connect' });
+    await menu.getByText('Ending soon', { exact: true }).waitFor();
+    const entry = menu.locator(`[data-item-id="tab.show:${first}"]`);
+    // The clock time, as a native menu is not redrawn every minute: "Closes at 12:04 PM: …".
+    expect(await entry.textContent()).toMatch(/^staging-web-1Closes at \d{1,2}:\d{2}( [AP]M)?: maximum session duration$/);
+    await expect.poll(() => app.host.core.appState.get().endingSoon.map((e) => `${e.id} ${e.cut.cause}`).sort()).toEqual([`${first} max-duration`, `${other} max-duration`].sort());
+    await screenshot(page, 'countdown-quick-connect-dark');
+    await entry.click();
+    await expect.poll(() => views.getByRole('button', { name: 'Terminals' }).getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => page.locator(`[data-tab-id="${first}"] [role=tab]`).getAttribute('aria-selected')).toBe('true');
+    await page.locator(`[data-tab-id="${other}"] [role=tab]`).focus();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByRole('tab', { includeHidden: true }).count()).toBe(1);
+  });
+
   it('a sign-in that cannot refresh warns ahead of its expiry, and "Sign in again" renews it without closing the tab', async () => {
     const { page } = browser;
     const tabId = await openTab('sandbox-dev-box');

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrayMenuItem } from '../../preload/contract';
 import { TrayMenuSchema } from '../../preload/contract';
-import { buildTrayMenu, TRAY_MAX_ITEMS, type TrayState } from '../../main/core/tray-menu';
+import { buildTrayMenu, TRAY_MAX_ITEMS, trayEndingSoon, type TrayState } from '../../main/core/tray-menu';
+import type { CountdownItemInfo } from '../../preload/contract';
 
-const empty: TrayState = { signIn: { state: 'signed-out' }, profiles: [], favouriteInstances: [], recentInstances: [], activeTunnels: [] };
+const empty: TrayState = { signIn: { state: 'signed-out' }, profiles: [], favouriteInstances: [], recentInstances: [], activeTunnels: [], endingSoon: [] };
 const ids = (items: TrayMenuItem[]) => items.map((item) => item.id);
 const profile = (i: number, pinned = true) => ({ id: `p${i}`, name: `Profile ${i}`, kind: 'rdp' as const, pinned });
 const recent = (i: number) => ({ key: `123456789012:eu-west-1:i-${i}`, label: `web-${i}`, detail: 'prod · eu-west-1' });
@@ -122,6 +123,7 @@ describe('tray menu model', () => {
             favouriteInstances: [],
             recentInstances: Array.from({ length: recents }, (_, i) => recent(i)),
             activeTunnels: Array.from({ length: tunnels }, (_, i) => tunnel(i)),
+            endingSoon: [],
           };
           const menu = buildTrayMenu(state);
           expect(menu.items.length).toBeLessThanOrEqual(TRAY_MAX_ITEMS);
@@ -141,5 +143,56 @@ describe('tray menu model', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  describe('ending soon', () => {
+    const NOW = Date.UTC(2026, 11, 7, 12, 0);
+    const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+    const cut = (cause: CountdownItemInfo['cuts'][number]['cause'], minutes: number) => {
+      const at = NOW + minutes * 60_000;
+      return { cause, at, warnAt: at - 5 * 60_000, closes: cause === 'idle' || cause === 'max-duration' };
+    };
+    const item = (id: string, kind: 'tab' | 'tunnel', warning?: ReturnType<typeof cut>): CountdownItemInfo => ({
+      id,
+      kind,
+      label: `${kind} ${id}`,
+      sourceId: 'acme',
+      sessionId: `s-${id}`,
+      cuts: warning ? [warning] : [cut('idle', 20)],
+      ...(warning ? { warning } : {}),
+      keepalive: false,
+      preferencesUnknown: false,
+    });
+
+    it('keeps only the countdowns that warn', () => {
+      const ending = trayEndingSoon({ now: NOW, items: [item('a', 'tab', cut('max-duration', 4)), item('b', 'tab'), item('c', 'tunnel', cut('idle', 3))] });
+      expect(ending.map((e) => [e.id, e.kind, e.cut.cause])).toEqual([
+        ['a', 'tab', 'max-duration'],
+        ['c', 'tunnel', 'idle'],
+      ]);
+    });
+
+    it('comes first, names the clock time of each cut, and leads where the cut is fixed', () => {
+      const endingSoon = trayEndingSoon({
+        now: NOW,
+        items: [item('t1', 'tab', cut('max-duration', 4)), item('db', 'tunnel', cut('idle', 3)), item('t2', 'tab', cut('sign-in', 2))],
+      });
+      const menu = buildTrayMenu({ ...empty, signIn: { state: 'signed-in' }, profiles: [profile(1)], activeTunnels: [tunnel(1)], endingSoon }, { now: NOW, clock });
+      expect(menu.items.slice(0, 4)).toEqual([
+        { id: 'section.ending', label: 'Ending soon', kind: 'header', enabled: false },
+        { id: 'tab.show:t1', label: 'tab t1', kind: 'action', enabled: true, detail: 'Closes at 12:04: maximum session duration' },
+        { id: 'tunnel.show:db', label: 'tunnel db', kind: 'action', enabled: true, detail: 'Session closes at 12:03: idle timeout' },
+        { id: 'signin.source:acme', label: 'tab t2', kind: 'action', enabled: true, detail: 'Sign-in ends at 12:02: reconnecting will need a new sign-in — sign in again' },
+      ]);
+      expect(menu.items[4]?.id).toBe('section.pinned');
+      expect(menu.tooltip).toBe('Bastionless — 1 active tunnel · 3 ending soon');
+      expect(TrayMenuSchema.parse(menu)).toEqual(menu);
+    });
+
+    it('says a cut that has passed in the past tense', () => {
+      const endingSoon = trayEndingSoon({ now: NOW, items: [item('t1', 'tab', cut('credentials', -1))] });
+      const entry = buildTrayMenu({ ...empty, endingSoon }, { now: NOW, clock }).items.find((i) => i.id === 'signin.source:acme');
+      expect(entry?.detail).toBe('AWS credentials expired: it cannot reconnect — sign in again');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { onConnectionChange, type ConnectionState } from '../api';
-import { onShellOpened, openShell } from '../features/terminals/terminal-store';
+import { activate, onShellOpened, openShell } from '../features/terminals/terminal-store';
 import { onSessionsFocus } from '../features/sessions/focus';
 import { onTunnelDraft } from '../features/tunnels/drafts';
 import { views, type ViewId } from '../features/views';
@@ -26,7 +26,8 @@ export function App() {
   useEffect(() => onSessionsFocus(() => setView('sessions')), []);
   useEvent(
     'app.navigate',
-    useCallback(({ view: target }) => {
+    useCallback(({ view: target, tabId }) => {
+      if (tabId) activate(tabId);
       setView(target === 'login' ? 'instances' : target);
     }, []),
   );

@@ -8,6 +8,7 @@ const state: TrayState = {
   favouriteInstances: [],
   recentInstances: [],
   activeTunnels: [{ id: 't1', name: 'prod-db', localAddress: '127.0.0.1:5432', state: 'listening' }],
+  endingSoon: [],
 };
 
 const find = (items: TrayTemplateItem[], id: string): TrayTemplateItem | undefined => {

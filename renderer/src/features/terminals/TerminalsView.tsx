@@ -167,7 +167,7 @@ export function TerminalsView() {
           const accountId = labels.get(tab.tabId)?.accountId ?? '';
           const colour = accountColour(accountId, accountNames.get(accountId), colours);
           return (
-            <div key={tab.tabId} role="presentation" className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-state={tab.status.state} data-colour={colour}>
+            <div key={tab.tabId} role="presentation" className={`tab${tab.tabId === activeId ? ' active' : ''}`} data-tab-id={tab.tabId} data-state={tab.status.state} data-colour={colour}>
               <button
                 type="button"
                 role="tab"
