@@ -6,6 +6,8 @@ import { ExitCode } from '../exit-codes';
 import { findTarget } from '../instances';
 import { onInterrupt } from '../signals';
 import { describeInstance } from '../target';
+import type { CountdownItemSource } from '../../core/countdown/service';
+import { watchCountdown, type CliCountdown } from '../countdown';
 
 /**
  * `bastionless forward`: the app's Tunnel (listener on 127.0.0.1, pooled mux sessions, session
@@ -13,16 +15,31 @@ import { describeInstance } from '../target';
  * script can read it; the rest is for the person, on stderr.
  */
 
-export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel, describe: string): Promise<number> {
+/** What the countdown needs of the tunnel a command runs. */
+export type TunnelCountdownItem = () => CountdownItemSource | undefined;
+
+/** Starts the countdown of a command's tunnel: its limits once it listens, its warnings on stderr. */
+export async function tellTunnelCountdown(ctx: CliContext, item: TunnelCountdownItem): Promise<CliCountdown> {
+  const countdown = watchCountdown(ctx.core(), { kind: 'tunnel', item, tell: (line) => ctx.say(`bastionless: ${line}`) });
+  const limits = await countdown.limits().catch(() => undefined);
+  if (limits) ctx.say(limits);
+  countdown.refresh();
+  return countdown;
+}
+
+export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel, describe: string, item: TunnelCountdownItem): Promise<number> {
   const stop = onInterrupt();
+  let countdown: CliCountdown | undefined;
   try {
     await tunnel.start();
     const snap = tunnel.snapshot();
     const host = snap.bindAddress.includes(':') ? `[${snap.bindAddress}]` : snap.bindAddress;
     ctx.out(`${host}:${snap.localPort}`);
     ctx.say(`Forwarding ${host}:${snap.localPort} → ${describe}. Press Ctrl-C to stop.`);
+    countdown = await tellTunnelCountdown(ctx, item);
     let lastError: string | null = null;
     tunnel.on('change', () => {
+      countdown?.refresh();
       const now = tunnel.snapshot();
       if (now.lastError && now.lastError !== lastError) ctx.say(`bastionless: ${now.lastError}`);
       lastError = now.lastError;
@@ -32,6 +49,7 @@ export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel,
     ctx.say('Stopping…');
     return ExitCode.ok;
   } finally {
+    countdown?.dispose();
     stop.dispose();
     await tunnel.stop();
   }
@@ -43,5 +61,5 @@ export async function forward(ctx: CliContext, args: ForwardArgs): Promise<numbe
   const opener = createPortSessionOpener(core.portSessions, target, { port: args.remotePort, ...(args.host ? { remoteHost: args.host } : {}) });
   const tunnel = new Tunnel(opener, { bindAddress: '127.0.0.1', localPort: args.localPort });
   const destination = args.host ? `${args.host}:${args.remotePort} via ${describeInstance(instance)}` : `port ${args.remotePort} on ${describeInstance(instance)}`;
-  return runTunnelUntilInterrupted(ctx, tunnel, destination);
+  return runTunnelUntilInterrupted(ctx, tunnel, destination, () => ({ id: 'forward', kind: 'tunnel', label: destination, scope: target, sessions: tunnel.activity() }));
 }

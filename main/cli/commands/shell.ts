@@ -5,6 +5,7 @@ import type { CliContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { findTarget } from '../instances';
 import { describeInstance } from '../target';
+import { watchCountdown } from '../countdown';
 
 /**
  * `bastionless shell TARGET`: the app's shell tab (StartSession, resume, exit-code probe) wired
@@ -53,11 +54,29 @@ export async function shell(ctx: CliContext, args: ShellArgs): Promise<number> {
     process.off('SIGTERM', hangup!);
     process.off('SIGHUP', hangup!);
     if (raw) stdin.setRawMode!(false);
+    inRawMode = false;
     stdin.pause();
   };
+  let inRawMode = false;
+  // In raw mode the cursor does not return by itself: a warning gets a line of its own.
+  const countdown = watchCountdown(core, {
+    kind: 'tab',
+    item: () => ({ id: tab.id, kind: 'tab', label: describeInstance(instance), scope: target, sessions: tab.activity ? [tab.activity] : [] }),
+    tell: (line) => (inRawMode ? ctx.io.stderr.write(`\r\n[bastionless] ${line}\r\n`) : ctx.say(`[bastionless] ${line}`)),
+  });
+  // Read while the session starts, so the terminal is not kept waiting for it.
+  const limits = countdown.limits().catch(() => undefined);
   try {
     await tab.start();
-    if (raw) stdin.setRawMode!(true);
+    const said = await limits;
+    if (said) ctx.say(said);
+    if (raw) {
+      stdin.setRawMode!(true);
+      inRawMode = true;
+    }
+    // Warnings only after the limits, which say what they are about.
+    countdown.refresh();
+    tab.on('status', () => countdown.refresh());
     stdin.on('data', onInput);
     stdin.on('end', onInputEnd);
     stdin.resume();
@@ -78,6 +97,7 @@ export async function shell(ctx: CliContext, args: ShellArgs): Promise<number> {
     if (end.exitCode === undefined) ctx.debug(end.message);
     return end.exitCode ?? ExitCode.ok;
   } finally {
+    countdown.dispose();
     cleanup();
     await tab.close();
   }

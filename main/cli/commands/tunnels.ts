@@ -8,6 +8,8 @@ import type { TunnelsArgs } from '../args';
 import type { CliContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { onInterrupt } from '../signals';
+import type { CliCountdown } from '../countdown';
+import { tellTunnelCountdown } from './forward';
 
 /**
  * `bastionless tunnels`: the app's saved profiles (same file, same TunnelService). `start` runs
@@ -92,6 +94,7 @@ export async function tunnels(ctx: CliContext, args: TunnelsArgs): Promise<numbe
 
   if (run) throw new AppError('tunnel-running', `"${profile.name}" already runs in process ${run.pid}, on ${run.address}.`, `Use it, or stop it first: bastionless tunnels stop "${profile.name}"`);
   const stop = onInterrupt();
+  let countdown: CliCountdown | undefined;
   const runFile = join(core.dataDir, RUN_DIR, `${profile.id}.json`);
   try {
     const status = await service.start(profile.id);
@@ -101,10 +104,13 @@ export async function tunnels(ctx: CliContext, args: TunnelsArgs): Promise<numbe
     await writeFile(runFile, JSON.stringify({ pid: process.pid, profileId: profile.id, name: profile.name, address } satisfies RunFile), { mode: 0o600 });
     ctx.out(address);
     ctx.say(`Tunnel "${profile.name}" listening on ${address} → ${status.destination}. Press Ctrl-C to stop.`);
+    countdown = await tellTunnelCountdown(ctx, () => service.countdownItems().find((i) => i.id === profile.id));
+    service.on('changed', () => countdown?.refresh());
     await stop.promise;
     ctx.say('Stopping…');
     return ExitCode.ok;
   } finally {
+    countdown?.dispose();
     stop.dispose();
     await service.stop(profile.id);
     await rm(runFile, { force: true });
