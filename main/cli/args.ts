@@ -64,9 +64,9 @@ const AliasArgs = z.discriminatedUnion('action', [
 const SessionsArgs = z
   .object({ active: z.boolean().default(false), history: z.boolean().default(false), target: target.optional(), mine: z.boolean().default(false), json: z.boolean().default(false) })
   .refine((a) => !(a.active && a.history), '--active and --history exclude each other; give neither for both');
-const TerminateArgs = z.object({
-  sessionId: z.string({ error: 'SESSION_ID is missing' }).regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'SESSION_ID is a Session Manager session id such as alice@example.com-0123456789abcdef0 (see `bastionless sessions`)'),
-});
+const sessionId = z.string({ error: 'SESSION_ID is missing' }).regex(/^[A-Za-z0-9_.@=,+-]{1,96}$/, 'SESSION_ID is a Session Manager session id such as alice@example.com-0123456789abcdef0 (see `bastionless sessions`)');
+const TerminateArgs = z.object({ sessionId });
+const LogArgs = z.object({ sessionId, open: z.boolean().default(false) });
 
 const DoctorArgs = z.object({
   target,
@@ -86,6 +86,7 @@ export type TunnelsArgs = z.infer<typeof TunnelsArgs>;
 export type AliasArgs = z.infer<typeof AliasArgs>;
 export type SessionsArgs = z.infer<typeof SessionsArgs>;
 export type TerminateArgs = z.infer<typeof TerminateArgs>;
+export type LogArgs = z.infer<typeof LogArgs>;
 export type DoctorArgs = z.infer<typeof DoctorArgs>;
 
 export type ParsedCommand =
@@ -99,6 +100,7 @@ export type ParsedCommand =
   | { command: 'alias'; args: AliasArgs }
   | { command: 'sessions'; args: SessionsArgs }
   | { command: 'terminate'; args: TerminateArgs }
+  | { command: 'log'; args: LogArgs }
   | { command: 'doctor'; args: DoctorArgs };
 
 export type CommandName = ParsedCommand['command'];
@@ -272,7 +274,7 @@ ${TARGET_HELP}`,
     usage: 'bastionless sessions [--active|--history] [--target TARGET] [--mine] [--json]',
     details: `Asks DescribeSessions in every signed-in account and region (those \`ls\` scans) and prints
 one line per session, newest first: id, status, target, account, region, owner, start and end
-(UTC). History covers the last 30 days, as Session Manager keeps it. An account-region that fails
+(UTC), and where its log is (\`bastionless log ID\` prints the links). History covers the last 30 days, as Session Manager keeps it. An account-region that fails
 is reported on stderr, one line each; the others are still listed (exit 0).
 
   --active          only open sessions (Connected, Disconnected…)
@@ -300,6 +302,24 @@ SESSION_ID is an id from \`bastionless sessions\`.`,
       return { sessionId: p[0] };
     },
     schema: TerminateArgs,
+  },
+  log: {
+    summary: "the AWS console pages of a session's log (CloudWatch Logs, S3)",
+    usage: 'bastionless log SESSION_ID [--open]',
+    details: `Prints the console link of the session's log, one per line (CloudWatch first), where the
+account-region's Session Manager preferences send session logs. Sessions of an account-region
+that logs nowhere exit 1 with what to turn on. The LOG column of \`bastionless sessions\` says
+where each session is logged.
+
+  --open   also open the links in the browser
+
+SESSION_ID is an id from \`bastionless sessions\`.`,
+    options: { ...help, open: { type: 'boolean' } },
+    shape: (v, p) => {
+      positional(p, 1, SPECS.log.usage);
+      return { sessionId: p[0], open: v.open };
+    },
+    schema: LogArgs,
   },
   doctor: {
     summary: "why can't I connect: checks a target in order, names the first problem and its fix",

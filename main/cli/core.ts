@@ -37,6 +37,8 @@ export interface CliCore {
   tunnels(): TunnelService;
   /** DescribeSessions / TerminateSession across the inventory's account-regions. */
   sessionHistory(): SessionHistoryService;
+  /** Opens a link in the desktop's browser; `report` hears why it could not. */
+  openUrl(url: string, report: (line: string) => void): void;
   dispose(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export function createCliCore(options: CliCoreOptions): CliCore {
         },
       })),
     sessionHistory: () => (sessionHistory ??= createSessionHistory(aws)),
+    openUrl: openInBrowser,
     async dispose() {
       await tunnels?.dispose();
       await aws.dispose();

@@ -42,6 +42,8 @@ async function dispatch(ctx: CliContext, parsed: ParsedCommand): Promise<number>
       return (await import('./commands/sessions')).sessions(ctx, parsed.args);
     case 'terminate':
       return (await import('./commands/sessions')).terminate(ctx, parsed.args);
+    case 'log':
+      return (await import('./commands/sessions')).log(ctx, parsed.args);
     case 'doctor':
       return (await import('./commands/doctor')).doctor(ctx, parsed.args);
   }

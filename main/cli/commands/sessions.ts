@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../../../preload/contract/sessions';
 import { AppError } from '../../core/errors';
-import type { SessionsArgs, TerminateArgs } from '../args';
+import type { LogArgs, SessionsArgs, TerminateArgs } from '../args';
 import type { CliContext } from '../context';
 import type { CliCore } from '../core';
 import { ExitCode } from '../exit-codes';
@@ -13,7 +13,7 @@ import { describeScanError } from './ls';
  * in every account-region the inventory scans) as a table or JSON, and TerminateSession.
  */
 
-const COLUMNS = ['SESSION', 'STATUS', 'TARGET', 'ACCOUNT', 'REGION', 'OWNER', 'STARTED (UTC)', 'ENDED (UTC)'] as const;
+const COLUMNS = ['SESSION', 'STATUS', 'TARGET', 'ACCOUNT', 'REGION', 'OWNER', 'STARTED (UTC)', 'ENDED (UTC)', 'LOG'] as const;
 const INSTANCE_ID = /^(i-[0-9a-f]{8,17}|mi-[0-9a-f]{17})$/;
 
 /** The account-regions to ask are the inventory's: the cached scan's, else a fresh scan's. */
@@ -35,10 +35,16 @@ function ownerLabel(s: SessionRecord): string {
   return s.mine ? `${who} (you)` : who;
 }
 
+/** Where the session's log is ("CloudWatch, S3"); `bastionless log ID` prints the links. */
+function logLabel(s: SessionRecord): string {
+  const places = [s.logs?.cloudWatch && 'CloudWatch', s.logs?.s3 && 'S3'].filter(Boolean);
+  return places.length ? places.join(', ') : '-';
+}
+
 export function formatSessions(sessions: readonly SessionRecord[]): string {
   return formatColumns(
     COLUMNS,
-    sessions.map((s) => [s.sessionId, s.status, s.targetName ? `${s.targetName} (${s.target})` : s.target || '-', s.scope.accountName, s.scope.region, ownerLabel(s), utc(s.startDate), utc(s.endDate)]),
+    sessions.map((s) => [s.sessionId, s.status, s.targetName ? `${s.targetName} (${s.target})` : s.target || '-', s.scope.accountName, s.scope.region, ownerLabel(s), utc(s.startDate), utc(s.endDate), logLabel(s)]),
   );
 }
 
@@ -55,29 +61,51 @@ export async function sessions(ctx: CliContext, args: SessionsArgs): Promise<num
   return listing.scopes.length > 0 && failed.length === listing.scopes.length ? ExitCode.failure : ExitCode.ok;
 }
 
-export async function terminate(ctx: CliContext, args: TerminateArgs): Promise<number> {
-  const core = await readyCore(ctx);
-  const history = core.sessionHistory();
-  const listing = await history.list({ state: 'all', sessionId: args.sessionId });
+/** The one session with this id in the inventory's account-regions; AppError when none (or, never with AWS ids, several). */
+async function findSession(ctx: CliContext, core: CliCore, sessionId: string): Promise<SessionRecord> {
+  const listing = await core.sessionHistory().list({ state: 'all', sessionId });
   const failed = listing.scopes.filter((r) => r.state === 'error');
   const found = listing.sessions;
   if (found.length === 0) {
     for (const r of failed) ctx.say(describeScanError({ ...r.scope, error: r.error }));
     throw new AppError(
       'session-not-found',
-      `No session ${args.sessionId} in the ${listing.scopes.length - failed.length} account-region(s) that answered.`,
+      `No session ${sessionId} in the ${listing.scopes.length - failed.length} account-region(s) that answered.`,
       failed.length ? `${failed.length} account-region(s) failed (above); it may be there.` : 'Run `bastionless sessions` to see the ids; sessions older than 30 days are no longer listed.',
     );
   }
-  if (found.length > 1) throw new AppError('session-ambiguous', `Session id ${args.sessionId} exists in ${found.map((s) => `${s.scope.accountName} ${s.scope.region}`).join(', ')}.`, 'This should not happen with AWS session ids; terminate it in the AWS console.');
-  const record = found[0]!;
-  const where = `${record.targetName ?? record.target} (${record.scope.accountName} ${record.scope.region})`;
+  if (found.length > 1) throw new AppError('session-ambiguous', `Session id ${sessionId} exists in ${found.map((s) => `${s.scope.accountName} ${s.scope.region}`).join(', ')}.`, 'This should not happen with AWS session ids; use the AWS console.');
+  return found[0]!;
+}
+
+const where = (record: SessionRecord) => `${record.targetName ?? record.target} (${record.scope.accountName} ${record.scope.region})`;
+
+export async function terminate(ctx: CliContext, args: TerminateArgs): Promise<number> {
+  const core = await readyCore(ctx);
+  const record = await findSession(ctx, core, args.sessionId);
   if (record.state === 'History') {
-    ctx.say(`Session ${record.sessionId} on ${where} already ended (${record.status}${record.endDate ? ` at ${utc(record.endDate)} UTC` : ''}); nothing to do.`);
+    ctx.say(`Session ${record.sessionId} on ${where(record)} already ended (${record.status}${record.endDate ? ` at ${utc(record.endDate)} UTC` : ''}); nothing to do.`);
     return ExitCode.ok;
   }
-  await history.terminate(record.key);
+  await core.sessionHistory().terminate(record.key);
   ctx.out(`terminated ${record.sessionId}`);
-  ctx.say(`Ended session ${record.sessionId} on ${where}.`);
+  ctx.say(`Ended session ${record.sessionId} on ${where(record)}.`);
+  return ExitCode.ok;
+}
+
+/** `bastionless log SESSION_ID`: the console pages of the session's log, one URL per line (CloudWatch first). */
+export async function log(ctx: CliContext, args: LogArgs): Promise<number> {
+  const core = await readyCore(ctx);
+  const record = await findSession(ctx, core, args.sessionId);
+  const links = [record.logs?.cloudWatch, record.logs?.s3].filter((l): l is string => l !== undefined);
+  if (!links.length) {
+    throw new AppError(
+      'no-session-log',
+      `Sessions in ${record.scope.accountName} ${record.scope.region} are not logged: its Session Manager preferences send logs neither to CloudWatch nor to S3.`,
+      'An administrator turns logging on in the console: Systems Manager → Session Manager → Preferences.',
+    );
+  }
+  for (const link of links) ctx.out(link);
+  if (args.open) for (const link of links) core.openUrl(link, (line) => ctx.say(`bastionless: ${line}`));
   return ExitCode.ok;
 }

@@ -30,6 +30,8 @@ beforeAll(async () => {
       { id: 'carol-0000000000000002', account: PROD, region: 'eu-west-1', target: 'i-0000000000000dead', owner: `arn:aws:sts::${PROD}:assumed-role/Ops/carol`, startDate: '2026-12-02T08:00:00Z', endDate: '2026-12-02T08:05:00Z', status: 'Failed' },
       { id: 'bob-00000000000000003', account: STAGING, region: 'eu-west-1', target: 'i-0a1b2c3d4e5f60004', owner: `arn:aws:sts::${STAGING}:assumed-role/Ops/bob`, status: 'Connected', startDate: '2026-12-03T08:00:00Z' },
     ],
+    // prod eu-west-1 logs its sessions to CloudWatch and S3; staging logs nowhere.
+    sessionPreferences: { [`${PROD}/eu-west-1`]: { cloudWatchLogGroupName: '/ssm/sessions', s3BucketName: 'audit-logs', s3KeyPrefix: 'ssm' } },
     // One account-region answers AccessDenied to everything: reported, never hiding the rest.
     faults: { accessDenied: [{ account: PROD, region: 'us-east-1' }] },
   });
@@ -65,8 +67,10 @@ describe('bastionless sessions / terminate', () => {
     const table = await world.run(['sessions', '--history', '--mine']);
     expect(table.code).toBe(0);
     const lines = table.stdout.toString().trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^SESSION\s+STATUS\s+TARGET\s+ACCOUNT\s+REGION\s+OWNER\s+STARTED \(UTC\)\s+ENDED \(UTC\)$/);
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/^demo-00000000000000001\s+Terminated\s+web-1 \(i-0a1b2c3d4e5f60001\)\s+prod\s+eu-west-1\s+demo \(you\)\s+2026-12-01 08:00\s+2026-12-01 09:30$/)]);
+    expect(lines[0]).toMatch(/^SESSION\s+STATUS\s+TARGET\s+ACCOUNT\s+REGION\s+OWNER\s+STARTED \(UTC\)\s+ENDED \(UTC\)\s+LOG$/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^demo-00000000000000001\s+Terminated\s+web-1 \(i-0a1b2c3d4e5f60001\)\s+prod\s+eu-west-1\s+demo \(you\)\s+2026-12-01 08:00\s+2026-12-01 09:30\s+CloudWatch, S3$/)]);
+    const active = (await world.run(['sessions', '--active'])).stdout.toString().trimEnd().split('\n');
+    expect(active[1]).toMatch(/^bob-00000000000000003\s+Connected\s.*\sstaging\s+eu-west-1\s+bob\s+2026-12-03 08:00\s+-\s+-$/);
 
     const ids = async (args: string[]) => SessionListingSchema.parse(JSON.parse((await world.run(['sessions', '--json', ...args])).stdout.toString())).sessions.map((s) => s.sessionId);
     expect(await ids(['--active'])).toEqual(['bob-00000000000000003']);
@@ -77,6 +81,26 @@ describe('bastionless sessions / terminate', () => {
     expect(none.code).toBe(0);
     expect(none.stdout.length).toBe(0);
     expect(none.stderr).toContain('No open sessions of yours in 2 account-region(s).');
+  });
+
+  it("log prints the console links of a session's log, and says what to turn on where nothing is logged", async () => {
+    const r = await world.run(['log', 'demo-00000000000000001']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.toString().split('\n')).toEqual([
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fssm$252Fsessions/log-events/demo-00000000000000001',
+      'https://s3.console.aws.amazon.com/s3/object/audit-logs?region=eu-west-1&prefix=ssm%2Fdemo-00000000000000001.log',
+      '',
+    ]);
+    const none = await world.run(['log', 'bob-00000000000000003']);
+    expect(none.code).toBe(1);
+    expect(none.stdout.length).toBe(0);
+    expect(none.stderr).toContain('Sessions in staging eu-west-1 are not logged: its Session Manager preferences send logs neither to CloudWatch nor to S3.');
+    expect(none.stderr).toContain('Systems Manager → Session Manager → Preferences');
+    const unknown = await world.run(['log', 'nobody-0000000000000000']);
+    expect(unknown.code).toBe(4);
+    const missing = await world.run(['log']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('SESSION_ID is missing');
   });
 
   it('refuses bad command lines with exit 2 and says why', async () => {
