@@ -150,6 +150,11 @@ export const FaultsSchema = z.object({
    */
   idleSessionTimeoutSeconds: z.number().min(0.1).optional(),
   maxSessionDurationSeconds: z.number().min(0.1).optional(),
+  /**
+   * The agent's largest output message (bytes) for sessions started afterwards, instead of the
+   * pace's (1 KiB faithful, 64 KiB unpaced): the bench's same-size download baseline.
+   */
+  agentReadBytes: z.number().int().min(1).max(1024 * 1024).optional(),
   /** Fraction (0–1) of data-channel frames reordered, duplicated or delayed in each direction. */
   reorderRate: z.number().min(0).max(1).default(0),
   duplicateRate: z.number().min(0).max(1).default(0),

@@ -46,6 +46,8 @@ export interface AgentOptions {
   /** From the session preferences; ignored for Port sessions (the agent never encrypts those). */
   kmsKeyId: string | undefined;
   pace: Pace;
+  /** The largest output message, when not the pace's. */
+  readSize?: number | undefined;
   kms: KmsDataKeys;
   /** One frame from the agent to the service (stream messages, acks, agent_session_state). */
   toService(frame: Buffer): void;
@@ -227,6 +229,7 @@ export class FakeAgent {
   private pluginContext(): PluginContext {
     return {
       pace: this.options.pace,
+      ...(this.options.readSize !== undefined ? { readSize: this.options.readSize } : {}),
       send: (payloadType, payload) => {
         if (this.closed || payload.length === 0) return; // the agent skips empty stream data
         const wire = this.cipher && ENCRYPTED_OUTGOING.has(payloadType) ? this.cipher.encrypt(payload) : payload;

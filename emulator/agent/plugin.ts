@@ -20,6 +20,8 @@ export interface PluginEnd {
 
 export interface PluginContext {
   pace: Pace;
+  /** The largest output message, when not the pace's read size. */
+  readSize?: number;
   /** Queues one stream message to the client (sequenced, retransmitted, encrypted if on). */
   send(payloadType: number, payload: Uint8Array): void;
   /** False while the channel is paused by pause_publication: pumps stop reading. */

@@ -17,7 +17,7 @@ export abstract class PumpedPlugin implements SessionPlugin {
     protected readonly ctx: PluginContext,
     options: { holdUtf8Tail: boolean },
   ) {
-    this.pump = new OutputPump({ pace: ctx.pace, holdUtf8Tail: options.holdUtf8Tail, isActive: () => ctx.isActive(), send: (c) => ctx.send(PayloadType.Output, c) });
+    this.pump = new OutputPump({ pace: ctx.pace, holdUtf8Tail: options.holdUtf8Tail, ...(ctx.readSize !== undefined ? { readSize: ctx.readSize } : {}), isActive: () => ctx.isActive(), send: (c) => ctx.send(PayloadType.Output, c) });
     ctx.onActive(() => this.pump.kick());
   }
 

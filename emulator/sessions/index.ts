@@ -133,6 +133,7 @@ export function createEmulatorSessionHub(options: EmulatorSessionHubOptions): Em
             : {}),
         },
         pace: options.pace,
+        readSize: fixture.faults.agentReadBytes,
         kms: options.kms,
         fixture: options.fixture,
         random: options.random,

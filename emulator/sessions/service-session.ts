@@ -80,6 +80,8 @@ export interface ServiceSessionOptions {
   plan: SessionPlan;
   kmsKeyId: string | undefined;
   pace: Pace;
+  /** The agent's largest output message, when not the pace's. */
+  readSize?: number | undefined;
   kms: KmsDataKeys;
   fixture: () => Fixture;
   random?: RandomSource;
@@ -143,6 +145,7 @@ export class ServiceSession {
       plan: options.plan,
       kmsKeyId: options.kmsKeyId,
       pace: options.pace,
+      readSize: options.readSize,
       kms: options.kms,
       toService: (frame) => this.fromAgent(frame),
       socketBlocked: () => this.client?.blocked === true,

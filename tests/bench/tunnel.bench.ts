@@ -9,7 +9,8 @@ import type { BenchResult } from './types';
  * upload and download, each as a ratio to a raw loopback TCP copy of the same shape measured
  * in this run. Then upload against download through the same emulator in the same run: with the
  * 1 KiB input messages the official plugin sends (and AWS is known to take), and at the agent's
- * unpaced message size (64 KiB), which shows what the 1 KiB messages themselves cost.
+ * unpaced message size (64 KiB), which shows what the 1 KiB messages themselves cost; and against
+ * a download in 1 KiB messages (the agent's read size set by a fault), the same size both ways.
  */
 
 const MiB = 1024 * 1024;
@@ -121,6 +122,7 @@ export async function run(): Promise<BenchResult[]> {
           { label: '8 parallel, 1 session', parallel: 8, bytes: each, pool: 1 },
           { label: '8 parallel, pooled (8 sessions)', parallel: 8, bytes: each, pool: 8 },
         ];
+        const oneStream: Partial<Record<'download' | 'upload', number>> = {};
         for (const direction of ['download', 'upload'] as const) {
           const rawPort = direction === 'download' ? srv.source.port : srv.sink.port;
           const op = direction === 'download' ? download : upload;
@@ -133,6 +135,7 @@ export async function run(): Promise<BenchResult[]> {
             const value = await mibPerSecond(shape.parallel, shape.bytes, (b) => op(port, b));
             const sessions = tunnel.snapshot().sessions;
             await tunnel.stop();
+            if (shape.parallel === 1) oneStream[direction] = value;
             results.push({
               name: `tunnel ${direction}, ${shape.label}, pace ${pace}`,
               value,
@@ -143,6 +146,10 @@ export async function run(): Promise<BenchResult[]> {
             });
           }
         }
+        if (pace === 'faithful' && oneStream.upload !== undefined && oneStream.download !== undefined) {
+          // What a user sees against AWS: the real agent sends 1 KiB and sleeps 1 ms per message.
+          results.push(uploadVsDownload('tunnel: upload vs download (pace faithful)', oneStream.upload, oneStream.download, `1 stream, ${single / MiB} MiB each way; the agent paced as the real one (1 KiB reads, 1 ms pause)`));
+        }
         if (pace === 'none') {
           const down = await throughOneStream(world, 'download', single);
           const up = await throughOneStream(world, 'upload', single);
@@ -151,6 +158,14 @@ export async function run(): Promise<BenchResult[]> {
           results.push(
             uploadVsDownload('tunnel: upload vs download at equal message size (pace none)', upWide, down, `upload in ${UNPACED_READ_SIZE / 1024} KiB messages like the download: not what we send AWS, the cost of the 1 KiB messages`),
           );
+          // The other equal-size pairing: the agent sends 1 KiB messages too (as the real one does), unpaced.
+          world.emu.control.setFaults({ agentReadBytes: 1024 });
+          const downNarrow = await throughOneStream(world, 'download', single);
+          world.emu.control.setFaults({ agentReadBytes: null });
+          results.push({
+            ...uploadVsDownload('tunnel: upload vs download at 1 KiB messages both ways (pace none)', up, downNarrow, 'the upload above against a download whose agent also sends 1 KiB messages, unpaced (one event-loop turn and write per message in the emulator)'),
+            baseline: { name: 'tunnel download in 1 KiB messages, 1 stream, same run', value: downNarrow, unit: 'MiB/s' },
+          });
         }
       } finally {
         await world.close();

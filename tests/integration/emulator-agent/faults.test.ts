@@ -49,6 +49,20 @@ describe('data-channel fault switches', () => {
     h.hub.terminate(creds.SessionId, ACCOUNT, REGION);
   });
 
+  it("agentReadBytes: the agent's output messages are at most that large, and the output arrives whole", async () => {
+    h.fixture.faults.agentReadBytes = 100;
+    const creds = h.start(LINUX);
+    const dc = await RawDataChannel.open(creds, { clientVersion: '1.2.650.0' });
+    await dc.waitForText(PROMPT);
+    dc.sendText('seq 1 500; echo SEQ-"DONE"\r');
+    await dc.waitForText('SEQ-DONE\r\n');
+    expect(dc.text()).toContain(seqOutput(500));
+    const sizes = dc.messages(MessageType.OutputStreamData).map((m) => m.payload.length);
+    expect(Math.max(...sizes)).toBe(100);
+    dc.close();
+    h.hub.terminate(creds.SessionId, ACCOUNT, REGION);
+  });
+
   it('dropSocketAfterSeconds: the socket is cut after the time, the session survives a resume', async () => {
     h.fixture.faults.dropSocketAfterSeconds = 0.3;
     const creds = h.start(LINUX);
