@@ -1,4 +1,4 @@
-import { describeCut, needsSignIn, warningKey, type CountdownItemInfo } from '../../preload/contract';
+import { describeCut, localClockTime, needsSignIn, warningKey, type CountdownItemInfo } from '../../preload/contract';
 import type { SessionManagerPreferences } from '../core/countdown/model';
 import type { CountdownItemSource } from '../core/countdown/service';
 import { CountdownService } from '../core/countdown/service';
@@ -29,8 +29,6 @@ export interface CliCountdownOptions {
   clock?: (epochMs: number) => string;
 }
 
-const localClock = (epochMs: number) => new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-
 /**
  * "AWS closes this session after 20 min without input (idle timeout) and at 14:05 at the latest
  * (maximum session duration)." A tunnel's sessions are replaced as they are cut, so its maximum is
@@ -57,7 +55,7 @@ export function describeWarning(item: CountdownItemInfo, now: number, clock: (ep
 }
 
 export function watchCountdown(core: CliCore, options: CliCountdownOptions): CliCountdown {
-  const clock = options.clock ?? localClock;
+  const clock = options.clock ?? localClockTime;
   const now = options.now ?? Date.now;
   const settings = () => core.preferences.current().preferences.countdown;
   const service = new CountdownService({

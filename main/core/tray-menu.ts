@@ -1,4 +1,4 @@
-import { describeCutAt, needsSignIn, type CountdownsInfo, type CutInfo, type InstanceSummary, type TrayMenu, type TrayMenuItem } from '../../preload/contract';
+import { describeCutAt, localClockTime, needsSignIn, type CountdownsInfo, type CutInfo, type InstanceSummary, type TrayMenu, type TrayMenuItem } from '../../preload/contract';
 
 /**
  * What the tray shows, as plain data derived from app state. Electron turns it into a native
@@ -67,8 +67,6 @@ export interface TrayMenuOptions {
   clock?: (epochMs: number) => string;
 }
 
-const localClock = (epochMs: number) => new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-
 /**
  * A native menu is not redrawn every minute, so the entry names the clock time of the cut. A
  * sign-in cut is fixed by signing in again, which the entry does; the others show the tab or tunnel.
@@ -117,7 +115,7 @@ export function buildTrayMenu(state: TrayState, options: TrayMenuOptions = {}): 
   // pinned profiles (the user chose them), then favourite instances, then recent ones (not already
   // listed as favourites), then active tunnels. Fixed items (sign-in, open, quit) always show.
   const now = options.now ?? Date.now();
-  const clock = options.clock ?? localClock;
+  const clock = options.clock ?? localClockTime;
   const pinned = state.profiles.filter((p) => p.pinned);
   const favourite = new Set(state.favouriteInstances.map((f) => f.key));
   const shell = (r: TrayRecentInstance) => action(`instance.shell:${r.key}`, r.label, r.detail);

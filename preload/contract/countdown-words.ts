@@ -49,6 +49,9 @@ export function describeCut(cut: CutInfo, now: number, kind: 'tab' | 'tunnel' = 
   }
 }
 
+/** "14:05" or "2:05 PM", as the user's locale writes the time of day. */
+export const localClockTime = (epochMs: number): string => new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
 /**
  * The same sentence with the clock time instead of the time left ("Closes at 13:05: idle timeout"),
  * for surfaces redrawn only when the cut moves, not every minute (the tray menu, the CLI).

@@ -1,4 +1,4 @@
-import type { InstanceSummary, SourceInfo } from '../../../../preload/contract';
+import { localClockTime, type InstanceSummary, type SourceInfo } from '../../../../preload/contract';
 
 /** Sources whose instances are listed but which cannot hand out credentials now (signed out, expired). */
 export function signedOutSources(sources: readonly SourceInfo[] | undefined, instances: readonly InstanceSummary[]): Map<string, SourceInfo> {
@@ -11,6 +11,6 @@ export function signedOutSources(sources: readonly SourceInfo[] | undefined, ins
 export function listedWhen(at: number | undefined, now: number): string {
   if (at === undefined) return 'an earlier run';
   const d = new Date(at);
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = localClockTime(at);
   return d.toDateString() === new Date(now).toDateString() ? `today at ${time}` : `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} at ${time}`;
 }
