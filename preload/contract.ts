@@ -97,5 +97,9 @@ export class BastionlessCallError extends Error {
   }
 }
 
-/** Bytes of unconsumed stream data the reader allows in flight before the writer must wait. */
-export const STREAM_WINDOW_BYTES = 512 * 1024;
+/**
+ * Bytes of unconsumed stream data the reader allows in flight before the writer must wait. Room
+ * for a terminal's 1 MiB write being parsed plus the next one arriving meanwhile, so a flood does
+ * not stall for a round trip after every write (at 512 KiB it did, in writes half as large).
+ */
+export const STREAM_WINDOW_BYTES = 2 * 1024 * 1024;

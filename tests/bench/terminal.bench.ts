@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Terminal } from '@xterm/xterm';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { RENDERER_DIR } from '../support/web-app';
@@ -22,9 +23,10 @@ const KEYS = 200;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function pageEchoLatencies(page: Page): Promise<number[]> {
-  return page.evaluate(async (count) => {
-    const term = window.bastionlessTerminals!.terminal()!;
+/** Keystroke→echo latencies in one tab (the shown one unless `tabId` names another). */
+async function pageEchoLatencies(page: Page, tabId?: string): Promise<number[]> {
+  return page.evaluate(async ({ count, tabId }) => {
+    const term = window.bastionlessTerminals!.terminal(tabId)!;
     const cursorLine = () => term.buffer.active.getLine(term.buffer.active.baseY + term.buffer.active.cursorY)?.translateToString(true) ?? '';
     const out: number[] = [];
     for (let i = 0; i < count; i++) {
@@ -55,7 +57,125 @@ async function pageEchoLatencies(page: Page): Promise<number[]> {
       }
     }
     return out;
-  }, KEYS);
+  }, { count: KEYS, tabId });
+}
+
+type FrameCount = { renders: number; pageFrames: number };
+type FrameMeterWindow = { meterFrames(term: Terminal): () => FrameCount };
+
+/**
+ * Installed in the page: counts xterm's renders of `term` (its onRender events) and the page's
+ * animation frames from now until the returned function is called, which stops and reads both.
+ */
+function meterFrames(term: Terminal): () => FrameCount {
+  let renders = 0;
+  const sub = term.onRender(() => renders++);
+  let pageFrames = 0;
+  let counting = true;
+  const tick = () => {
+    pageFrames++;
+    if (counting) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return () => {
+    counting = false;
+    sub.dispose();
+    return { renders, pageFrames };
+  };
+}
+
+/** The app's xterm addons, as their UMD bundles name themselves on globalThis. */
+const ADDONS = ['FitAddon', 'SearchAddon', 'WebLinksAddon', 'ClipboardAddon', 'Unicode11Addon'] as const;
+type AddonName = (typeof ADDONS)[number];
+const addonPackage = (name: AddonName) => `addon-${name.replace(/Addon$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+
+/** Puts the addons' UMD bundles on the page's globalThis (evaluate is not bound by the page's CSP). */
+async function loadAddonBundles(page: Page): Promise<void> {
+  for (const name of ADDONS) {
+    const pkg = addonPackage(name);
+    await page.evaluate(readFileSync(join('node_modules', '@xterm', pkg, 'lib', `${pkg}.js`), 'utf8'));
+  }
+}
+
+/**
+ * A fresh xterm in the page (the app's own Terminal class, DOM renderer, laid over the app) writes
+ * `mb` MB of `text` lines in 1 MB writes, each awaited, with the given addons loaded as the app
+ * loads them; returns its time, its renders and the page's animation frames meanwhile.
+ */
+async function xtermAlone(page: Page, mb: number, text: string, addons: readonly AddonName[] = []): Promise<{ ms: number } & FrameCount> {
+  return page.evaluate(
+    async ({ mb, text, addons }) => {
+      const source = window.bastionlessTerminals!.terminal()!;
+      const Ctor = source.constructor as new (o: object) => typeof source;
+      const host = document.createElement('div');
+      host.style.cssText = 'position:fixed;left:0;top:0;width:1180px;height:600px;';
+      document.body.appendChild(host);
+      const term = new Ctor({ cols: source.cols, rows: source.rows, scrollback: 10_000, allowProposedApi: true });
+      const bundles = globalThis as unknown as Record<string, Record<string, new () => Parameters<typeof term.loadAddon>[0]>>;
+      for (const name of addons) term.loadAddon(new bundles[name]![name]!());
+      if (addons.includes('Unicode11Addon')) term.unicode.activeVersion = '11';
+      term.open(host);
+      const unit = new TextEncoder().encode(`${text}\r\n`);
+      const chunk = new Uint8Array(1_000_000);
+      for (let i = 0; i < chunk.length; i++) chunk[i] = unit[i % unit.length]!;
+      const frames = (window as unknown as FrameMeterWindow).meterFrames(term);
+      const start = performance.now();
+      for (let i = 0; i < mb; i++) await new Promise<void>((r) => term.write(chunk, r));
+      const ms = performance.now() - start;
+      const counted = frames();
+      term.dispose();
+      host.remove();
+      return { ms, ...counted };
+    },
+    { mb, text, addons },
+  );
+}
+
+/**
+ * Four tabs run an endless flood (`yes` of `line`) while a fifth, the one shown, echoes keystrokes; then
+ * each flood is interrupted and waited for its prompt. Returns the fifth tab's echo latencies and
+ * how fast the hidden tabs parsed output meanwhile (their line feeds × the line's bytes).
+ */
+async function echoWhileOthersFlood(page: Page, yes: string, line: string): Promise<{ latencies: number[]; floodMBps: number }> {
+  const open = (key: string) => page.evaluate((k) => window.bastionlessTerminals!.open(k), key);
+  const floodTabs: string[] = [];
+  for (let i = 0; i < 4; i++) floodTabs.push((await open(instanceKey(i % 2 === 0 ? 'web-1' : 'web-2')))!);
+  const echoTab = (await open(instanceKey('web-1')))!;
+  const prompted = (tabs: string[]) =>
+    page.waitForFunction(
+      (ids) =>
+        ids.every((id) => {
+          const b = window.bastionlessTerminals!.terminal(id)!.buffer.active;
+          return (b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '').endsWith('$ ');
+        }),
+      tabs,
+      { timeout: 60_000 },
+    );
+  await prompted([...floodTabs, echoTab]);
+  const lineBytes = Buffer.byteLength(`${line}\r\n`);
+  await page.evaluate(
+    ({ ids, cmd }) => {
+      const feeds = ids.map((id) => {
+        const term = window.bastionlessTerminals!.terminal(id)!;
+        let count = 0;
+        term.onLineFeed(() => count++);
+        term.input(cmd, true);
+        return () => count;
+      });
+      (window as unknown as { floodFeeds: () => number }).floodFeeds = () => feeds.reduce((sum, f) => sum + f(), 0);
+    },
+    { ids: floodTabs, cmd: `${yes}\r` },
+  );
+  // Every flood is under way before the keys start.
+  await page.waitForFunction(() => (window as unknown as { floodFeeds: () => number }).floodFeeds() > 40_000, undefined, { timeout: 60_000 });
+  const feeds = () => page.evaluate(() => (window as unknown as { floodFeeds: () => number }).floodFeeds());
+  const before = await feeds();
+  const start = performance.now();
+  const latencies = await pageEchoLatencies(page, echoTab);
+  const floodMBps = (((await feeds()) - before) * lineBytes) / 1e6 / ((performance.now() - start) / 1000);
+  await page.evaluate((ids) => ids.forEach((id) => window.bastionlessTerminals!.terminal(id)!.input('\x03', true)), floodTabs);
+  await prompted(floodTabs);
+  return { latencies, floodMBps };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -68,6 +188,7 @@ export async function run(): Promise<BenchResult[]> {
     const { page } = browser;
     // tsx (esbuild keepNames) wraps named functions in the evaluated code with __name().
     await page.addInitScript({ content: 'window.__name = (f) => f;' });
+    await page.addInitScript({ content: `window.meterFrames = ${meterFrames.toString()};` });
     page.on('crash', () => console.error('terminal bench: the page crashed'));
     page.on('pageerror', (e) => console.error(`terminal bench: page error ${e.message}`));
     await page.goto(env.web.url);
@@ -106,7 +227,8 @@ export async function run(): Promise<BenchResult[]> {
 
     // Throughput: the remote prints MB megabytes of coloured lines, then a marker.
     const line = '0123456789abcdef'.repeat(4) + ' \x1b[32mgreen\x1b[0m \x1b[1;34mblue\x1b[0m';
-    const floodCommand = (mb: number) => `yes '${line.split('\x1b').join("'$'\\e''")}' | head -c ${mb * 1_000_000}; echo; echo BENCH-"END"\r`;
+    const yes = `yes '${line.split('\x1b').join("'$'\\e''")}'`;
+    const floodCommand = (mb: number) => `${yes} | head -c ${mb * 1_000_000}; echo; echo BENCH-"END"\r`;
     const command = floodCommand(MB);
 
     // The producer alone: the same flood read by the core with nothing behind it (emulator, PTY
@@ -150,6 +272,7 @@ export async function run(): Promise<BenchResult[]> {
         lags.push(now - last - 16);
         last = now;
       }, 16);
+      const frames = (window as unknown as FrameMeterWindow).meterFrames(term);
       const start = performance.now();
       await new Promise<void>((resolve, reject) => {
         setTimeout(() => {
@@ -170,36 +293,36 @@ export async function run(): Promise<BenchResult[]> {
         });
         term.input(cmd, true);
       });
+      const ms = performance.now() - start;
       clearInterval(timer);
-      return { ms: performance.now() - start, lags };
+      return { ms, lags, ...frames() };
       // The limit scales with the amount: a hang guard, not a timing assertion.
     }, { cmd: command, limitMs: 60_000 + MB * 5_000 });
 
     // Baseline: a fresh xterm in the same page writes the same bytes, in 1 MB chunks, alone.
-    const alone = await page.evaluate(
-      async ({ mb, text }) => {
-        const source = window.bastionlessTerminals!.terminal()!;
-        const Ctor = source.constructor as new (o: object) => typeof source;
-        const host = document.createElement('div');
-        host.style.cssText = 'position:fixed;left:0;top:0;width:1180px;height:600px;';
-        document.body.appendChild(host);
-        const term = new Ctor({ cols: source.cols, rows: source.rows, scrollback: 10_000, allowProposedApi: true });
-        term.open(host);
-        const unit = new TextEncoder().encode(`${text}\r\n`);
-        const chunk = new Uint8Array(1_000_000);
-        for (let i = 0; i < chunk.length; i++) chunk[i] = unit[i % unit.length]!;
-        const start = performance.now();
-        for (let i = 0; i < mb; i++) await new Promise<void>((r) => term.write(chunk, r));
-        const ms = performance.now() - start;
-        term.dispose();
-        host.remove();
-        return ms;
-      },
-      { mb: MB, text: line },
-    );
+    const alone = await xtermAlone(page, MB, line);
+
+    // Addons one by one: each on a fresh xterm against a bare one, same bytes, same page; rounds
+    // interleave them in turn and the fastest of each counts (the least disturbed by the machine's load).
+    await loadAddonBundles(page);
+    const addonMB = 5;
+    const variants: Array<[string, readonly AddonName[]]> = [['none', []], ...ADDONS.map((a): [string, AddonName[]] => [a, [a]]), ['all of them', ADDONS]];
+    const fastest = new Map<string, number>();
+    const rounds = 5;
+    for (let round = 0; round < rounds; round++) {
+      // Each round starts with another variant, so none always follows the same one.
+      for (const [label, addons] of [...variants.slice(round % variants.length), ...variants.slice(0, round % variants.length)]) {
+        const { ms } = await xtermAlone(page, addonMB, line, addons);
+        fastest.set(label, Math.min(fastest.get(label) ?? Infinity, ms));
+      }
+    }
+    const bareMs = fastest.get('none')!;
+    fastest.delete('none');
+
+    const crowd = await echoWhileOthersFlood(page, yes, line);
 
     const stackMBps = MB / (flood.ms / 1000);
-    const aloneMBps = MB / (alone / 1000);
+    const aloneMBps = MB / (alone.ms / 1000);
     return [
       {
         name: 'keystroke→echo p50, browser→PTY→xterm',
@@ -224,6 +347,37 @@ export async function run(): Promise<BenchResult[]> {
         ratio: stackMBps / aloneMBps,
         notes: `page main-thread lag during flood p99 ${pct(flood.lags, 99).toFixed(0)} ms, max ${Math.max(...flood.lags).toFixed(0)} ms; ${renderer} renderer`,
       },
+      {
+        name: 'terminal: frames per MB vs xterm alone',
+        value: flood.renders / MB,
+        unit: 'frames/MB',
+        baseline: { name: 'xterm alone, same bytes, same page', value: alone.renders / MB, unit: 'frames/MB' },
+        ratio: flood.renders / alone.renders,
+        notes: `xterm renders during the ${MB} MB flood: ${flood.renders} vs ${alone.renders}; page animation frames ${flood.pageFrames} vs ${alone.pageFrames}`,
+      },
+      {
+        name: 'terminal: echo p50 while four tabs flood',
+        value: pct(crowd.latencies, 50),
+        unit: 'ms',
+        baseline: { name: 'one tab alone p50', value: pct(stack, 50), unit: 'ms' },
+        ratio: pct(crowd.latencies, 50) / pct(stack, 50),
+        notes: `${KEYS} keys in a fifth tab; the four hidden tabs parsed ${crowd.floodMBps.toFixed(1)} MB/s of output between them meanwhile`,
+      },
+      {
+        name: 'terminal: echo p99 while four tabs flood',
+        value: pct(crowd.latencies, 99),
+        unit: 'ms',
+        baseline: { name: 'one tab alone p99', value: pct(stack, 99), unit: 'ms' },
+        ratio: pct(crowd.latencies, 99) / pct(stack, 99),
+      },
+      ...[...fastest].map(([addon, ms]) => ({
+        name: `terminal: xterm + ${addon} vs xterm alone`,
+        value: addonMB / (ms / 1000),
+        unit: 'MB/s',
+        baseline: { name: 'xterm alone, same bytes, same page', value: addonMB / (bareMs / 1000), unit: 'MB/s' },
+        ratio: bareMs / ms,
+        notes: `${addonMB} MB in 1 MB writes, fastest of ${rounds} rounds${addon === 'all of them' ? `: ${ADDONS.join(', ')} (Unicode 11 widths active), as a tab loads them` : ''}`,
+      })),
       {
         name: `producer alone (emulator PTY → data channel → core), ${MB} MB`,
         value: producerMBps,

@@ -225,6 +225,25 @@ describe('tabbed shells in Chromium against the emulator', () => {
     });
   });
 
+  it('floods in the shown tab and in a hidden one at once arrive whole and in order', async () => {
+    const { page } = browser;
+    const [shown, , hidden] = (await tabs(page)).map((t) => t.tabId);
+    // ~2.3 MB each: more than the stream's credit window, so credit must come back many times.
+    const command = 'seq 1 320000; echo SEQ-"END"';
+    await page.evaluate(({ id, cmd }) => window.bastionlessTerminals!.terminal(id)!.input(`${cmd}\r`, true), { id: hidden!, cmd: command });
+    await page.keyboard.type(command);
+    await page.keyboard.press('Enter');
+    for (const [tabId, what] of [[shown, 'the shown tab'], [hidden, 'the hidden tab']] as const) {
+      const lines = (await waitForScreen(page, (t) => t.includes('\nSEQ-END'), what, tabId)).split('\n');
+      // The scrollback keeps the last 10,000 lines (the command itself scrolled away): every one
+      // of them in sequence, none lost.
+      const numbers = lines.slice(0, lines.indexOf('SEQ-END')).filter((l) => /^\d+$/.test(l)).map(Number);
+      expect(numbers.length).toBeGreaterThan(9000);
+      expect(numbers.at(-1)).toBe(320000);
+      expect(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)).toBe(true);
+    }
+  });
+
   it('numbers a second tab on the same instance, moves along the tabs with the arrow keys, and colours an account', async () => {
     const { page } = browser;
     const again = await openShell(page, 'web-2');

@@ -7,14 +7,15 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { StreamHandle } from '../../../../preload/contract';
 import { api } from '../../api';
-import { WriteCoalescer } from './write-coalescer';
+import { FrameBatcher, animationFrame } from './frame-batcher';
 import { loadPrefs } from './prefs';
 import { currentTheme } from './themes';
 import { webglProbe } from './webgl-support';
 
 /**
  * One tab's xterm: lives as long as the tab (not the React view), so switching views or tabs
- * keeps the screen. Output arrives on the tab's stream, goes to xterm at once or, while xterm is busy, in one coalesced write; xterm's write
+ * keeps the screen. Output arrives on the tab's stream and goes to xterm at once when the tab is
+ * quiet, otherwise once per animation frame in one batched write (frame-batcher.ts); xterm's write
  * callback returns the credit that lets main send more. WebGL renders only while the tab is
  * visible (Chromium allows ~16 contexts per page); without WebGL, or on context loss, xterm's
  * DOM renderer takes over.
@@ -34,7 +35,7 @@ export class TerminalSession {
   private webgl: WebglAddon | undefined;
   private webglBroken = false;
   private stream: StreamHandle | undefined;
-  private readonly coalescer: WriteCoalescer;
+  private readonly output: FrameBatcher;
   private resizeObserver: ResizeObserver | undefined;
   private lastSent = '';
 
@@ -66,7 +67,7 @@ export class TerminalSession {
     this.term.open(this.host);
     this.host.dataset.renderer = 'dom';
 
-    this.coalescer = new WriteCoalescer((data, done) => this.term.write(data, done));
+    this.output = new FrameBatcher((data, parsed) => this.term.write(data, parsed), animationFrame());
     this.term.onData((text) => this.send(encoder.encode(text)));
     this.term.onBinary((bin) => this.send(Uint8Array.from(bin, (c) => c.charCodeAt(0) & 0xff)));
     this.term.onResize(({ cols, rows }) => this.sendSize(cols, rows));
@@ -91,7 +92,7 @@ export class TerminalSession {
     const { streamId } = await api.call('shells.attach', { tabId: this.tabId });
     const stream = api.openStream(streamId);
     this.stream = stream;
-    stream.onData((chunk, done) => this.coalescer.push(chunk, done));
+    stream.onData((chunk, done) => this.output.push(chunk, done));
   }
 
   get renderer(): RendererKind {
@@ -101,6 +102,7 @@ export class TerminalSession {
   /** The tab became visible in `container`; it takes the keyboard unless the user is moving along the tab strip. */
   show(container: HTMLElement, focus = true): void {
     if (this.host.parentElement !== container) container.appendChild(this.host);
+    this.output.setShown(true);
     this.enableWebgl();
     this.resizeObserver = new ResizeObserver(() => this.refit());
     this.resizeObserver.observe(container);
@@ -112,6 +114,7 @@ export class TerminalSession {
   hide(): void {
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
+    this.output.setShown(false);
     this.disableWebgl();
     this.host.remove();
   }
@@ -153,6 +156,7 @@ export class TerminalSession {
 
   dispose(): void {
     this.hide();
+    this.output.dispose();
     this.stream?.close();
     this.stream = undefined;
     this.term.dispose();
