@@ -26,8 +26,8 @@ import type { BenchResult } from './types';
  */
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
-/** Rounds of (bare, full) against one emulator; each figure is the best round's. */
-const ROUNDS = 2;
+/** Rounds of (bare, full) against one emulator; each figure is the best round's (BENCH_INVENTORY_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_INVENTORY_ROUNDS ?? 2);
 
 interface Discovery {
   firstRowsMs: number;
@@ -39,7 +39,7 @@ interface Discovery {
   instances: number;
   accountRegions: number;
   /** A second scan of the same organisation, as the periodic refresh makes. */
-  refresh?: { ms: number; calls: number };
+  refresh?: { ms: number; calls: number; cpuMs: number };
 }
 
 function fleetFixture(fleet: FleetOptions): Fixture {
@@ -111,8 +111,9 @@ async function discover(emulator: RemoteEmulator, fixture: Fixture, options: { r
     if (options.refresh) {
       const before = await emulator.callCount();
       const start = performance.now();
+      const cpu = process.cpuUsage();
       await aws.inventory.scan();
-      result.refresh = { ms: performance.now() - start, calls: (await emulator.callCount()) - before };
+      result.refresh = { ms: performance.now() - start, cpuMs: cpuMsSince(cpu), calls: (await emulator.callCount()) - before };
       if (aws.inventory.list().length !== expected) throw new Error('the refresh lost instances');
     }
     return result;
@@ -162,7 +163,7 @@ async function fullVsBare(): Promise<BenchResult[]> {
     const bares: Bare[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       bares.push(await bare(emulator, fixture));
-      fulls.push(await discover(emulator, fixture, { refresh: false }));
+      fulls.push(await discover(emulator, fixture, { refresh: true }));
       checkSameCalls(fulls[round]!.byApi, bares[round]!.byApi);
     }
     return { fulls, bares };
@@ -172,6 +173,7 @@ async function fullVsBare(): Promise<BenchResult[]> {
   const bareMs = best(bares, (b) => b.ms);
   const fullCpu = best(fulls, (f) => f.cpuMs / f.calls);
   const bareCpu = best(bares, (b) => b.cpuMs / b.calls);
+  const refreshCpu = best(fulls, (f) => f.refresh!.cpuMs / f.refresh!.calls);
   const firstRows = best(fulls, (f) => f.firstRowsMs);
   const firstRowLimit = best(bares, (b) => b.firstRow.credentialsMs + b.firstRow.callMs);
   const { calls, instances, accountRegions } = fulls[0]!;
@@ -189,6 +191,14 @@ async function fullVsBare(): Promise<BenchResult[]> {
       notes: `this process's user+system CPU / API calls (the emulator runs in its own process); ${scope}`,
     },
     {
+      name: 'inventory: client CPU per call, refresh',
+      value: refreshCpu * 1000,
+      unit: 'µs',
+      baseline: { name: 'bare SDK baseline', value: bareCpu * 1000, unit: 'µs' },
+      ratio: refreshCpu / bareCpu,
+      notes: `the same app scanning again (${fulls[0]!.refresh!.calls} API calls: regions and credentials are known); ${scope}`,
+    },
+    {
       name: 'inventory: first rows vs first credentials + one call',
       value: firstRows,
       unit: 'ms',
@@ -199,7 +209,12 @@ async function fullVsBare(): Promise<BenchResult[]> {
   ];
 }
 
+/** `scale` (the 100-account figures), `limit` (against the bare SDK), or both (default). */
+const PARTS = (process.env.BENCH_INVENTORY_PARTS ?? 'scale,limit').split(',');
+
 export async function run(): Promise<BenchResult[]> {
+  const limit = PARTS.includes('limit') ? await fullVsBare() : [];
+  if (!PARTS.includes('scale')) return limit;
   const denseFleet = fleetFixture({ accounts: 100, regionsPerAccount: 17, instancesPerRegion: 20 });
   const dense = await withEmulator(denseFleet, 'thread', (emulator) => discover(emulator, denseFleet, { refresh: false }));
   const serial = dense.calls * LATENCY_MS;
@@ -219,6 +234,6 @@ export async function run(): Promise<BenchResult[]> {
       ratio: refresh.ms / sparse.fullMs,
       notes: `${refresh.calls} API calls vs ${sparse.calls} in the first scan; ${sparse.instances} instances, ${sparse.accountRegions} account-regions`,
     },
-    ...(await fullVsBare()),
+    ...limit,
   ];
 }

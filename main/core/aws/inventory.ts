@@ -1,13 +1,14 @@
 import { DescribeInstancesCommand, DescribeRegionsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, SSMClient, type InstanceInformation } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import { EventEmitter } from 'node:events';
 import type { InstanceSummary, InventoryDelta, InventoryProgress, InventorySnapshot, ScanRow } from '../../../preload/contract/inventory';
 import type { SessionScope } from '../../../preload/contract/sessions';
 import type { IpcError } from '../../../preload/contract/define';
 import { errorName, isAccessDenied, parseDenial } from './aws-errors';
 import { AppError } from '../errors';
+import { ClientPool, type PooledClientConfig } from './client-pool';
 import { readInventoryCache, writeInventoryCache } from '../store/inventory-cache';
 import type { AuthService } from './auth';
 import type { SourceConfig } from './aws-config';
@@ -64,8 +65,9 @@ const REGION_CACHE_MS = 6 * 3600_000;
 const SILENT_SDK_LOGGER = { warn: () => undefined, error: () => undefined } as Logger;
 
 /**
- * Discovery builds thousands of short-lived clients; settling these here spares each one the
- * SDK's environment/config-file lookups. Standard retry with backoff, 5 attempts (throttling).
+ * A first scan builds a client per (credentials, region, service); settling these here spares
+ * each one the SDK's environment/config-file lookups. Standard retry with backoff, 5 attempts
+ * (throttling).
  */
 const CLIENT_DEFAULTS = {
   maxAttempts: 5,
@@ -77,6 +79,10 @@ const CLIENT_DEFAULTS = {
   responseChecksumValidation: 'WHEN_SUPPORTED',
   userAgentAppId: 'bastionless',
   logger: SILENT_SDK_LOGGER,
+  // Clients are pooled (ClientPool): each resolves its middleware stack once per command, not per call.
+  cacheMiddleware: true,
+  // SigV4 only: spares the per-client AWS_AUTH_SCHEME_PREFERENCE env/config-file lookup.
+  authSchemePreference: [] as string[],
 } as const;
 
 /** What a failed call means for the person reading the row; `needs` names the permissions the call takes. */
@@ -169,6 +175,9 @@ export class InventoryService {
   private periodic: NodeJS.Timeout | undefined;
   private recent: string[] = [];
   private disposed = false;
+  private readonly clients = new ClientPool();
+  private readonly ssmClient = (c: PooledClientConfig) => new SSMClient(this.clientSettings(c.region, c.credentials));
+  private readonly ec2Client = (c: PooledClientConfig) => new EC2Client(this.clientSettings(c.region, c.credentials));
 
   constructor(private readonly options: InventoryServiceOptions) {
     this.concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
@@ -281,12 +290,23 @@ export class InventoryService {
     const gone = (sourceId: string) => !present.has(sourceId);
     const keys = [...this.instances.values()].filter((i) => gone(i.sourceId)).map((i) => i.key);
     const rowIds = [...this.rows.values()].filter((r) => gone(r.sourceId)).map((r) => r.id);
+    for (const sourceId of new Set([...this.rows.values()].map((r) => r.sourceId))) if (gone(sourceId)) this.releaseClients(sourceId);
     if (!keys.length && !rowIds.length) return;
     for (const key of keys) this.remove(key);
     for (const id of rowIds) this.rows.delete(id);
     this.pending.reset = true;
     this.flushWhole();
     await this.saveCache(this.progress.updatedAt ?? Date.now());
+  }
+
+  /** A source signed out (or was removed): its SDK clients, and the credentials they hold, go. */
+  releaseClients(sourceId: string): void {
+    this.clients.forget(`${sourceId}|`);
+  }
+
+  /** SDK clients kept for the next scan (see ClientPool); for tests and diagnostics. */
+  get heldClients(): number {
+    return this.clients.size;
   }
 
   /** Rows vanished: resend the whole picture rather than teach the renderer row deletion. */
@@ -357,13 +377,15 @@ export class InventoryService {
     const seenKeys = new Set<string>();
     const seenRows = new Set<string>();
     const failedScopes: string[] = [];
+    this.clients.dropExpired(Date.now());
     this.progress = { done: 0, total: 0, running: true, fromCache: false, ...(this.progress.updatedAt ? { updatedAt: this.progress.updatedAt } : {}) };
     this.scheduleFlush();
     // Slow start: the first few account-regions answer before the flood of the rest is signed and sent.
     const regionLimiter = createLimiter(this.concurrency.regions, { slowStart: 8 });
     const accountLimiter = createLimiter(this.concurrency.accounts, { slowStart: 4 });
-    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, knownEmpty, rowsDropped: false, rowsShown: false };
+    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, knownEmpty, credentialScopes: new Set(), rowsDropped: false, rowsShown: false };
     await Promise.all(sources.map((source) => this.scanSource(source, ctx)));
+    this.clients.retain(ctx.credentialScopes);
     // Gone since the last scan: instances of scopes that answered but no longer list them, and
     // rows of accounts or regions no longer there. Failed scopes keep what they had.
     const stillFailing = (key: string) => failedScopes.some((scope) => key.startsWith(scope));
@@ -442,12 +464,21 @@ export class InventoryService {
     return Account;
   }
 
-  private ec2(scope: AccountScope, region: string): EC2Client {
-    return new EC2Client(this.clientSettings(region, scope.credentials));
+  /** The pool's key for a scope's credentials; releaseClients() forgets by its first part. */
+  private credentialScope(scope: AccountScope): string {
+    return `${scope.source.id}|${scope.accountId}|${scope.roleName}`;
+  }
+
+  private ec2(scope: AccountScope, region: string): Promise<EC2Client> {
+    return this.clients.get('ec2', this.ec2Client, this.credentialScope(scope), region, scope.credentials);
+  }
+
+  private ssm(scope: AccountScope, region: string): Promise<SSMClient> {
+    return this.clients.get('ssm', this.ssmClient, this.credentialScope(scope), region, scope.credentials);
   }
 
   /** One place for what every discovery client is built with (see CLIENT_DEFAULTS). */
-  private clientSettings(region: string, credentials: AwsCredentialIdentityProvider) {
+  private clientSettings(region: string, credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity) {
     return { region, credentials, ...CLIENT_DEFAULTS, ...(this.options.clientConfig as object) };
   }
 
@@ -495,7 +526,7 @@ export class InventoryService {
     let lastError: unknown;
     for (const region of candidates.slice(0, 6)) {
       try {
-        const out = await this.ec2(scope, region).send(new DescribeRegionsCommand({}));
+        const out = await (await this.ec2(scope, region)).send(new DescribeRegionsCommand({}));
         return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
       } catch (err) {
         lastError = err;
@@ -507,6 +538,7 @@ export class InventoryService {
 
   private async scanAccount(scope: AccountScope, home: string, ctx: ScanContext): Promise<void> {
     const perAccount = createLimiter(this.concurrency.perAccount);
+    ctx.credentialScopes.add(this.credentialScope(scope));
     const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName };
     const open = (regions: string[]) => {
       this.addTotal(regions.length);
@@ -553,13 +585,13 @@ export class InventoryService {
     const id = this.rowId(scope.source.id, scope.accountId, region);
     const base = { sourceId: scope.source.id, accountId: scope.accountId, accountName: scope.accountName, region, roleName: scope.roleName, ...(scope.otherRoles?.length ? { otherRoles: scope.otherRoles } : {}) };
     this.updateRow(id, { ...base, state: 'loading' });
-    const ssm = new SSMClient(this.clientSettings(region, scope.credentials));
+    const ssm = this.ssm(scope, region);
     // The first page is asked for before EC2: it is what the first rows wait for.
-    const firstPage = ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50 }));
+    const firstPage = ssm.then((client) => client.send(new DescribeInstanceInformationCommand({ MaxResults: 50 })));
     firstPage.catch(() => undefined);
     let ec2Answer: Map<string, Instance> | Error | undefined;
     const askEc2 = () =>
-      this.describeEc2(this.ec2(scope, region)).then(
+      this.ec2(scope, region).then((client) => this.describeEc2(client)).then(
         (byId) => (ec2Answer = byId),
         (err: unknown) => (ec2Answer = err instanceof Error ? err : new Error(String(err))),
       );
@@ -582,7 +614,7 @@ export class InventoryService {
     try {
       let nextToken: string | undefined;
       do {
-        const page = await (nextToken ? ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 50, NextToken: nextToken })) : firstPage);
+        const page = await (nextToken ? (await ssm).send(new DescribeInstanceInformationCommand({ MaxResults: 50, NextToken: nextToken })) : firstPage);
         // Shown now, with EC2's names if they are already here; otherwise completed below.
         const details = ec2Answer instanceof Map ? ec2Answer : undefined;
         for (const info of page.InstanceInformationList ?? []) {
@@ -628,6 +660,7 @@ export class InventoryService {
 
   dispose(): void {
     this.disposed = true;
+    this.clients.clear();
     clearTimeout(this.flushTimer);
     clearInterval(this.periodic);
     this.emitter.removeAllListeners();
@@ -642,6 +675,8 @@ interface ScanContext {
   failedScopes: string[];
   /** Account-regions the last scan (or the cache) found without managed nodes. */
   knownEmpty: Set<string>;
+  /** The credential scopes this scan used: the pool keeps only their clients. */
+  credentialScopes: Set<string>;
   rowsDropped: boolean;
   rowsShown: boolean;
 }
