@@ -6,6 +6,7 @@ import { launchBrowser } from '../support/browser';
 import { RENDERER_DIR } from '../support/web-app';
 import { instanceKey, shellsAgainst, shellsFixture } from '../integration/shells/emulator-shells';
 import { startWebShells } from '../integration/shells/web-shells';
+import type { ShellService } from '../../main/core/shells/service';
 import { startRemoteEmulator } from './support/remote-emulator';
 import type { BenchResult } from './types';
 
@@ -21,7 +22,8 @@ import type { BenchResult } from './types';
 const MB = Number(process.env.BENCH_TERMINAL_MB ?? 100);
 const KEYS = 200;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+/** The p-th percentile; NaN without samples (shown as such rather than failing the run). */
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : Number.NaN);
 
 /** Keystroke→echo latencies in one tab (the shown one unless `tabId` names another). */
 async function pageEchoLatencies(page: Page, tabId?: string): Promise<number[]> {
@@ -131,12 +133,41 @@ async function xtermAlone(page: Page, mb: number, text: string, addons: readonly
   );
 }
 
+/** Keystroke→echo latencies through the core alone: a shell tab of the service, no browser. */
+async function coreEchoLatencies(service: ShellService): Promise<number[]> {
+  const coreTab = await service.open({ instanceKey: instanceKey('web-2') });
+  let coreText = '';
+  let wake: () => void = () => undefined;
+  coreTab.attachOutput(async (c) => {
+    coreText += Buffer.from(c).toString('utf8');
+    wake();
+  });
+  const waitCore = (test: () => boolean) => new Promise<void>((r) => (test() ? r() : (wake = () => test() && r())));
+  await waitCore(() => coreText.includes('$ '));
+  const core: number[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const ch = String.fromCharCode(97 + (i % 26));
+    const mark = coreText.length;
+    const start = performance.now();
+    coreTab.write(Buffer.from(ch));
+    await waitCore(() => coreText.indexOf(ch, mark) >= 0);
+    core.push(performance.now() - start);
+    if (i % 40 === 39) {
+      const m = coreText.length;
+      coreTab.write(Buffer.from('\x15'));
+      await waitCore(() => coreText.length > m);
+    }
+  }
+  await service.close(coreTab.id);
+  return core;
+}
+
 /**
  * Four tabs run an endless flood (`yes` of `line`) while a fifth, the one shown, echoes keystrokes; then
  * each flood is interrupted and waited for its prompt. Returns the fifth tab's echo latencies and
  * how fast the hidden tabs parsed output meanwhile (their line feeds × the line's bytes).
  */
-async function echoWhileOthersFlood(page: Page, yes: string, line: string): Promise<{ latencies: number[]; floodMBps: number }> {
+async function echoWhileOthersFlood(page: Page, service: ShellService, yes: string, line: string): Promise<{ latencies: number[]; floodMBps: number; lags: number[]; core: number[] }> {
   const open = (key: string) => page.evaluate((k) => window.bastionlessTerminals!.open(k), key);
   const floodTabs: string[] = [];
   for (let i = 0; i < 4; i++) floodTabs.push((await open(instanceKey(i % 2 === 0 ? 'web-1' : 'web-2')))!);
@@ -171,11 +202,23 @@ async function echoWhileOthersFlood(page: Page, yes: string, line: string): Prom
   const feeds = () => page.evaluate(() => (window as unknown as { floodFeeds: () => number }).floodFeeds());
   const before = await feeds();
   const start = performance.now();
+  await page.evaluate(() => {
+    const lags: number[] = [];
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lags.push(now - last - 16);
+      last = now;
+    }, 16);
+    (window as unknown as { stopLags: () => number[] }).stopLags = () => (clearInterval(timer), lags);
+  });
   const latencies = await pageEchoLatencies(page, echoTab);
+  const lags = await page.evaluate(() => (window as unknown as { stopLags: () => number[] }).stopLags());
   const floodMBps = (((await feeds()) - before) * lineBytes) / 1e6 / ((performance.now() - start) / 1000);
+  const core = await coreEchoLatencies(service);
   await page.evaluate((ids) => ids.forEach((id) => window.bastionlessTerminals!.terminal(id)!.input('\x03', true)), floodTabs);
   await prompted(floodTabs);
-  return { latencies, floodMBps };
+  return { latencies, floodMBps, lags, core };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -197,30 +240,7 @@ export async function run(): Promise<BenchResult[]> {
     const renderer = await page.evaluate(() => window.bastionlessTerminals!.tabs()[0]!.renderer);
 
     // Baseline latency: the core alone (ShellTab write → echoed byte), same PTY kind, same emulator.
-    const coreTab = await env.service.open({ instanceKey: instanceKey('web-2') });
-    let coreText = '';
-    let wake: () => void = () => undefined;
-    coreTab.attachOutput(async (c) => {
-      coreText += Buffer.from(c).toString('utf8');
-      wake();
-    });
-    const waitCore = (test: () => boolean) => new Promise<void>((r) => (test() ? r() : (wake = () => test() && r())));
-    await waitCore(() => coreText.includes('$ '));
-    const core: number[] = [];
-    for (let i = 0; i < KEYS; i++) {
-      const ch = String.fromCharCode(97 + (i % 26));
-      const mark = coreText.length;
-      const start = performance.now();
-      coreTab.write(Buffer.from(ch));
-      await waitCore(() => coreText.indexOf(ch, mark) >= 0);
-      core.push(performance.now() - start);
-      if (i % 40 === 39) {
-        const m = coreText.length;
-        coreTab.write(Buffer.from('\x15'));
-        await waitCore(() => coreText.length > m);
-      }
-    }
-    await env.service.close(coreTab.id);
+    const core = await coreEchoLatencies(env.service);
 
     const stack = await pageEchoLatencies(page);
     await page.evaluate(() => window.bastionlessTerminals!.terminal()!.input('\x15', true));
@@ -319,7 +339,7 @@ export async function run(): Promise<BenchResult[]> {
     const bareMs = fastest.get('none')!;
     fastest.delete('none');
 
-    const crowd = await echoWhileOthersFlood(page, yes, line);
+    const crowd = await echoWhileOthersFlood(page, env.service, yes, line);
 
     const stackMBps = MB / (flood.ms / 1000);
     const aloneMBps = MB / (alone.ms / 1000);
@@ -361,7 +381,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'ms',
         baseline: { name: 'one tab alone p50', value: pct(stack, 50), unit: 'ms' },
         ratio: pct(crowd.latencies, 50) / pct(stack, 50),
-        notes: `${KEYS} keys in a fifth tab; the four hidden tabs parsed ${crowd.floodMBps.toFixed(1)} MB/s of output between them meanwhile`,
+        notes: `${KEYS} keys in a fifth tab; the four hidden tabs parsed ${crowd.floodMBps.toFixed(1)} MB/s of output between them meanwhile; page main-thread lag p99 ${pct(crowd.lags, 99).toFixed(0)} ms; core-only echo under the same floods p50 ${pct(crowd.core, 50).toFixed(1)} ms, p99 ${pct(crowd.core, 99).toFixed(1)} ms`,
       },
       {
         name: 'terminal: echo p99 while four tabs flood',

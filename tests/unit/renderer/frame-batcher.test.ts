@@ -9,12 +9,13 @@ function harness(options: FrameBatcherOptions = {}, shown = true) {
   const writes: Uint8Array[] = [];
   const parsing: Array<() => void> = [];
   let frames: Array<() => void> = [];
+  let idles: Array<(late: boolean) => void> = [];
   const batcher = new FrameBatcher(
     (data, parsed) => {
       writes.push(data);
       parsing.push(parsed);
     },
-    (callback) => frames.push(callback),
+    { frame: (callback) => frames.push(callback), idle: (callback) => idles.push(callback) },
     options,
   );
   batcher.setShown(shown);
@@ -39,6 +40,14 @@ function harness(options: FrameBatcherOptions = {}, shown = true) {
       const due = frames;
       frames = [];
       for (const f of due) f();
+    },
+    get idlesWaiting() {
+      return idles.length;
+    },
+    idle: (late = false) => {
+      const due = idles;
+      idles = [];
+      for (const f of due) f(late);
     },
   };
 }
@@ -133,7 +142,9 @@ describe('FrameBatcher', () => {
     expect(t.batcher.waitingBytes).toBe(15);
     t.parse();
     expect(t.done).toEqual(['8B', '10B', '10B']);
-    t.frame();
+    t.frame(); // the rest is small: held a frame, as more of the flood may come
+    expect(t.writes).toHaveLength(2);
+    t.frame(); // nothing more came
     expect(t.text()[2]).toBe('2'.repeat(5) + '3'.repeat(10));
     t.parse();
     expect(t.done).toEqual(['8B', '10B', '10B', '10B', '10B']);
@@ -151,23 +162,48 @@ describe('FrameBatcher', () => {
     expect(t.done).toEqual(['abcdefghij']);
   });
 
-  it('feeds a hidden tab without frames, in small writes, as fast as xterm parses', () => {
+  it('feeds a hidden tab in small writes at idle time, and in a larger one when idle time never came', () => {
     const t = harness({ hiddenWriteBytes: 4, floodBytes: 1 }, false);
     t.push('abcdefghij');
     t.push('k');
+    expect(t.writes).toHaveLength(0);
+    t.idle();
     expect(t.text()).toEqual(['abcd']);
     t.parse();
-    expect(t.text()).toEqual(['abcd', 'efgh']);
+    expect(t.framesWaiting).toBe(0);
+    t.idle();
     t.parse();
+    expect(t.text()).toEqual(['abcd', 'efgh']);
+    t.idle(true); // waited its longest: four times as much at once
     t.parse();
     expect(t.text()).toEqual(['abcd', 'efgh', 'ijk']);
-    expect(t.framesWaiting).toBe(0);
     expect(t.done).toEqual(['abcdefghij', 'k']);
-    // Shown again: back to frames after a large write.
+    expect(t.idlesWaiting).toBe(0);
+    // Shown again: a quiet tab writes at once, and a flood goes back to frames.
     t.batcher.setShown(true);
     t.push('lm');
+    expect(t.text()[3]).toBe('lm');
     t.parse();
     expect(t.framesWaiting).toBe(1);
+  });
+
+  it('never has two writes parsing when the tab is hidden and shown while callbacks are pending', () => {
+    const t = harness({ hiddenWriteBytes: 2, floodBytes: 1 }, false);
+    t.push('abcdef');
+    t.batcher.setShown(true);
+    t.idle(); // shown meanwhile: full-size write
+    expect(t.text()).toEqual(['abcdef']);
+    t.push('g');
+    t.batcher.setShown(false);
+    t.push('h');
+    t.parse(); // hidden now: the rest waits for idle time
+    expect(t.idlesWaiting).toBe(1);
+    t.batcher.setShown(true);
+    t.frame();
+    t.idle();
+    expect(t.parsing).toBe(1);
+    t.parse();
+    expect(t.text().join('')).toBe('abcdefgh');
   });
 
   it('keeps a UTF-8 character split across chunks intact in the batch', () => {

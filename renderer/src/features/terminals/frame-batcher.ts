@@ -12,7 +12,8 @@
  *  - While a flood goes on (the last write was large and more keeps arriving), a small batch is
  *    held for up to `maxHeldFrames` more frames so that xterm parses big batches and draws less
  *    often; the screen still moves every few frames.
- *  - A hidden tab (see `setShown`) is fed without frames, in small writes.
+ *  - A hidden tab (see `setShown`) draws nothing: it is fed in small writes, each when the page is
+ *    idle, so under load it yields to the shown tab (whose echo must not queue behind it).
  *
  * Each chunk's `done` runs once xterm has parsed it: that returns the credit that lets main send
  * more, so backpressure follows xterm's parsing. xterm keeps its UTF-8 decoder between writes,
@@ -21,6 +22,8 @@
 export type Write = (data: Uint8Array, parsed: () => void) => void;
 /** Runs `callback` once, at the next animation frame. */
 export type RequestFrame = (callback: () => void) => void;
+/** Runs `callback` once, when the page is idle; `late` when it waited its longest instead. */
+export type RequestIdle = (callback: (late: boolean) => void) => void;
 
 export interface FrameBatcherOptions {
   /** Largest single write (whole chunks; one larger chunk is written alone). */
@@ -39,6 +42,7 @@ export class FrameBatcher {
   private bytes = 0;
   private writing = false;
   private frameRequested = false;
+  private idleRequested = false;
   /** Size of the last write: large means a flood is going on. */
   private lastWriteBytes = 0;
   private heldFrames = 0;
@@ -52,19 +56,19 @@ export class FrameBatcher {
 
   constructor(
     private readonly write: Write,
-    private readonly requestFrame: RequestFrame,
+    private readonly schedule: { frame: RequestFrame; idle: RequestIdle },
     options: FrameBatcherOptions = {},
   ) {
     this.maxWriteBytes = options.maxWriteBytes ?? 1024 * 1024;
     this.floodBytes = options.floodBytes ?? 16 * 1024;
-    this.maxHeldFrames = options.maxHeldFrames ?? 3;
+    this.maxHeldFrames = options.maxHeldFrames ?? 5;
     this.hiddenWriteBytes = options.hiddenWriteBytes ?? 64 * 1024;
   }
 
   /**
    * Whether the tab is on screen. A shown tab is fed per frame in large writes; a hidden one
-   * draws nothing, so it is fed as fast as xterm parses, in small writes: each is a short task,
-   * and the shown tab's echo does not queue behind a megabyte of another tab's output.
+   * draws nothing, so it is fed in small writes when the page is idle: each is a short task, and
+   * under load the shown tab's echo does not queue behind other tabs' floods.
    */
   setShown(shown: boolean): void {
     this.shown = shown;
@@ -76,7 +80,9 @@ export class FrameBatcher {
     this.dones.push(done);
     this.bytes += chunk.byteLength;
     // Quiet tab: write at once. Otherwise the parse completion or the pending frame takes it.
-    if (!this.writing && !this.frameRequested) this.flush();
+    if (this.writing || this.frameRequested || this.idleRequested) return;
+    if (this.shown) this.flush();
+    else this.nextIdle();
   }
 
   /** Bytes collected and not yet handed to xterm. */
@@ -94,8 +100,10 @@ export class FrameBatcher {
 
   private onFrame(): void {
     this.frameRequested = false;
-    if (this.disposed || this.bytes === 0) return;
-    const growing = this.bytes > this.bytesAtLastFrame;
+    if (this.disposed || this.writing || this.bytes === 0) return;
+    // The first frame after a flood's write always holds: while xterm parsed, the page could not
+    // read more output, so nothing can have grown yet. Later frames hold only while more arrives.
+    const growing = this.heldFrames === 0 || this.bytes > this.bytesAtLastFrame;
     if (this.shown && this.lastWriteBytes >= this.floodBytes && growing && this.bytes < this.maxWriteBytes && this.heldFrames < this.maxHeldFrames) {
       this.heldFrames++;
       this.bytesAtLastFrame = this.bytes;
@@ -107,11 +115,23 @@ export class FrameBatcher {
 
   private nextFrame(): void {
     this.frameRequested = true;
-    this.requestFrame(() => this.onFrame());
+    this.schedule.frame(() => this.onFrame());
   }
 
-  private flush(): void {
-    const max = this.shown ? this.maxWriteBytes : this.hiddenWriteBytes;
+  /** A hidden tab's next write waits for idle time. */
+  private nextIdle(): void {
+    this.idleRequested = true;
+    this.schedule.idle((late) => {
+      this.idleRequested = false;
+      if (this.disposed || this.writing || this.bytes === 0) return;
+      // Shown meanwhile: a full-size write. Idle time never came (a busy page, or a hidden one,
+      // which gets little): a larger write so the tab keeps up, but not so large that four such
+      // tabs at once would hold the shown tab's echo for long.
+      this.flush(this.shown ? this.maxWriteBytes : late ? this.hiddenWriteBytes * 4 : this.hiddenWriteBytes);
+    });
+  }
+
+  private flush(max = this.maxWriteBytes): void {
     const parts: Uint8Array[] = [];
     const dones: Array<() => void> = [];
     let size = 0;
@@ -139,9 +159,7 @@ export class FrameBatcher {
       for (const done of dones) done();
       if (this.disposed) return;
       if (!this.shown) {
-        // A hidden tab draws nothing: no frame to wait for, the next small write goes at once
-        // (xterm parses it in the same task while its 12 ms slice lasts).
-        if (this.bytes > 0) this.flush();
+        if (this.bytes > 0) this.nextIdle();
         return;
       }
       // Output is waiting, or a flood is on: what arrives until the next frame goes out with it.
@@ -149,6 +167,11 @@ export class FrameBatcher {
       if (this.bytes > 0 || size >= this.floodBytes) this.nextFrame();
     });
   }
+}
+
+/** The browser's idle-time scheduler; after `timeoutMs` without idle time the callback runs late. */
+export function idleTime(timeoutMs = 250): RequestIdle {
+  return (callback) => requestIdleCallback((deadline) => callback(deadline.didTimeout), { timeout: timeoutMs });
 }
 
 /**

@@ -7,7 +7,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { StreamHandle } from '../../../../preload/contract';
 import { api } from '../../api';
-import { FrameBatcher, animationFrame } from './frame-batcher';
+import { FrameBatcher, animationFrame, idleTime } from './frame-batcher';
 import { loadPrefs } from './prefs';
 import { currentTheme } from './themes';
 import { webglProbe } from './webgl-support';
@@ -22,6 +22,25 @@ import { webglProbe } from './webgl-support';
  */
 
 export type RendererKind = 'webgl' | 'dom';
+
+/**
+ * Where hidden tabs' terminals wait: in the document and laid out, but off screen and inert.
+ * Off screen, xterm's own IntersectionObserver pauses their drawing until they are shown again.
+ * A terminal taken out of the document gets no intersection updates, so xterm went on drawing
+ * it, and measured every glyph's width again each time (a detached element measures 0, which
+ * xterm does not cache): with four hidden tabs flooding, that took most of the page's time.
+ */
+let parking: HTMLElement | undefined;
+function parkingLot(): HTMLElement {
+  if (!parking) {
+    parking = document.createElement('div');
+    parking.className = 'terminal-parking';
+    parking.inert = true;
+    parking.setAttribute('aria-hidden', 'true');
+    document.body.appendChild(parking);
+  }
+  return parking;
+}
 const encoder = new TextEncoder();
 /** Pastes and other large input go to main in pieces of this size. */
 const INPUT_FRAME = 64 * 1024;
@@ -64,10 +83,11 @@ export class TerminalSession {
     this.term.loadAddon(new ClipboardAddon());
     this.term.loadAddon(new Unicode11Addon());
     this.term.unicode.activeVersion = '11';
+    parkingLot().appendChild(this.host);
     this.term.open(this.host);
     this.host.dataset.renderer = 'dom';
 
-    this.output = new FrameBatcher((data, parsed) => this.term.write(data, parsed), animationFrame());
+    this.output = new FrameBatcher((data, parsed) => this.term.write(data, parsed), { frame: animationFrame(), idle: idleTime() });
     this.term.onData((text) => this.send(encoder.encode(text)));
     this.term.onBinary((bin) => this.send(Uint8Array.from(bin, (c) => c.charCodeAt(0) & 0xff)));
     this.term.onResize(({ cols, rows }) => this.sendSize(cols, rows));
@@ -116,7 +136,7 @@ export class TerminalSession {
     this.resizeObserver = undefined;
     this.output.setShown(false);
     this.disableWebgl();
-    this.host.remove();
+    parkingLot().appendChild(this.host);
   }
 
   refit(): void {
@@ -156,6 +176,7 @@ export class TerminalSession {
 
   dispose(): void {
     this.hide();
+    this.host.remove();
     this.output.dispose();
     this.stream?.close();
     this.stream = undefined;
