@@ -5,6 +5,8 @@ import type { SshProxyArgs } from '../args';
 import type { CliContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { findTarget } from '../instances';
+import { channelActivity } from '../../core/countdown/activity';
+import { watchCountdown } from '../countdown';
 
 /**
  * `bastionless ssh-proxy TARGET PORT`: AWS-StartSSHSession in stdio mode (spec §9.3), for ssh's
@@ -54,6 +56,15 @@ export async function sshProxy(ctx: CliContext, args: SshProxyArgs): Promise<num
     throw new AppError('ssh-session-failed', `${SSH_DOCUMENT} on ${target.instanceId} answered in ${port.mode ?? 'an unknown'} mode, not stdio.`, 'The document must not set type LocalPortForwarding; use `bastionless forward` for local ports.');
   }
   port.pipeStdio(ctx.io.stdin, ctx.io.stdout);
+  // Only warnings, no limits line: ssh runs this for every connection (scp, git), and a warning
+  // is worth its line. ssh's raw terminal does not turn \n into \r\n, so the line brings both.
+  const activity = channelActivity(started.sessionId, channel);
+  const countdown = watchCountdown(core, {
+    kind: 'tab',
+    item: () => ({ id: 'ssh', kind: 'tab', label: target.instanceId, scope: target, sessions: channel.currentState === 'closed' ? [] : [activity] }),
+    tell: (line) => ctx.io.stderr.write(`\r\n[bastionless] ${line}\r\n`),
+  });
+  countdown.refresh();
   // ssh kills its ProxyCommand when it is done; say goodbye to the service on the way out.
   const onSignal = () => void port.terminate().catch(() => undefined);
   process.once('SIGTERM', onSignal);
@@ -65,6 +76,7 @@ export async function sshProxy(ctx: CliContext, args: SshProxyArgs): Promise<num
     ctx.say(`bastionless: the SSH session to ${target.instanceId} ended: ${end.message || end.reason}`);
     return ExitCode.failure;
   } finally {
+    countdown.dispose();
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
   }

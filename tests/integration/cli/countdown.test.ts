@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { BIN, startCliWorld, type CliWorld } from './world';
 
 /**
  * The countdowns in the command line: `shell` and `forward` say the limits AWS will enforce as
- * they start and warn on stderr before a cut, on an account whose Session Manager preferences
+ * they start, and they and `ssh-proxy` warn on stderr before a cut, on an account whose Session Manager preferences
  * allow 3-minute sessions (the default warning comes 5 minutes ahead, so at once).
  */
 
@@ -47,6 +48,22 @@ describe('countdowns in the command line', () => {
     expect(screen.match(/\[bastionless\] Closes in/g)).toHaveLength(1);
     term.write('exit 3\r');
     expect(await exit).toBe(3);
+  });
+
+  it('ssh-proxy keeps stdout for the bytes and puts the warning, alone on its line, on stderr', async () => {
+    const child = spawn(process.execPath, [BIN, 'ssh-proxy', 'web-1', '7'], { env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    child.stdin.write('ping');
+    await expect.poll(() => stdout, { timeout: 30_000 }).toBe('ping');
+    // ssh's raw terminal does not add carriage returns: the line carries its own.
+    await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(new RegExp(`^\\r\\n\\[bastionless\\] Closes in [1-3] min: maximum session duration \\(at ${CLOCK}\\)\\.\\r\\n$`));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('ping');
   });
 
   it("forward says the limits of the tunnel's sessions, and warns once a connection opened one", async () => {
