@@ -46,6 +46,8 @@ export interface SignedInCoreOptions {
   emulatorFlag?: boolean;
   /** Extra AWS options for the core (e.g. inventoryConcurrency). */
   aws?: CoreOptions['aws'];
+  /** Runs before signing in, so a test can watch the first scan (inventory deltas, emulator calls). */
+  beforeSignIn?(core: CoreServices, emulator: RunningEmulator): void;
 }
 
 export async function startSignedInCore(options: SignedInCoreOptions = {}): Promise<SignedInCore> {
@@ -80,6 +82,7 @@ export async function startSignedInCore(options: SignedInCoreOptions = {}): Prom
   };
   try {
     const sourceId = SSO_SESSION_NAME;
+    options.beforeSignIn?.(core, emulator);
     await signInAndScan(core, sourceId);
     return { core, emulator, sourceId, home, stop };
   } catch (err) {

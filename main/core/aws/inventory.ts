@@ -373,7 +373,7 @@ export class InventoryService {
     const sources = this.options.auth.signedInSources();
     const previousKeys = new Set(this.instances.keys());
     const previousRows = new Set(this.rows.keys());
-    const knownEmpty = new Set([...this.rows.values()].filter((r) => r.state === 'done' && r.instances === 0 && !r.error && r.region !== '*').map((r) => r.id));
+    const knownEc2 = new Set([...this.instances.values()].filter((i) => i.instanceId.startsWith('i-')).map((i) => this.rowId(i.sourceId, i.accountId, i.region)));
     const seenKeys = new Set<string>();
     const seenRows = new Set<string>();
     const failedScopes: string[] = [];
@@ -383,7 +383,7 @@ export class InventoryService {
     // Slow start: the first few account-regions answer before the flood of the rest is signed and sent.
     const regionLimiter = createLimiter(this.concurrency.regions, { slowStart: 8 });
     const accountLimiter = createLimiter(this.concurrency.accounts, { slowStart: 4 });
-    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, knownEmpty, credentialScopes: new Set(), rowsDropped: false, rowsShown: false };
+    const ctx: ScanContext = { regionLimiter, accountLimiter, seenKeys, seenRows, failedScopes, knownEc2, credentialScopes: new Set(), rowsDropped: false, rowsShown: false };
     await Promise.all(sources.map((source) => this.scanSource(source, ctx)));
     this.clients.retain(ctx.credentialScopes);
     // Gone since the last scan: instances of scopes that answered but no longer list them, and
@@ -595,10 +595,11 @@ export class InventoryService {
         (byId) => (ec2Answer = byId),
         (err: unknown) => (ec2Answer = err instanceof Error ? err : new Error(String(err))),
       );
-    // EC2 runs alongside the SSM pager: one round trip on the critical path instead of two. Not
-    // where the last scan found no managed nodes, as in most of an organisation's regions: there
-    // EC2 is asked only if nodes turn up, which halves the calls a refresh makes.
-    let ec2Instances = ctx.knownEmpty.has(id) ? undefined : askEc2();
+    // Where the last scan found EC2 nodes, EC2 runs alongside the SSM pager: one round trip on the
+    // critical path instead of two. Elsewhere (everywhere on a first scan) it is asked once Session
+    // Manager lists an EC2 node: most of an organisation's regions hold none, and that halves the
+    // calls a scan makes. The nodes show from Session Manager's page meanwhile.
+    let ec2Instances = ctx.knownEc2.has(id) ? askEc2() : undefined;
     const infos: InstanceInformation[] = [];
     const show = (info: InstanceInformation, details: Map<string, Instance> | undefined) => {
       const summary = summarize(info, details?.get(info.InstanceId ?? ''), base);
@@ -620,11 +621,11 @@ export class InventoryService {
         for (const info of page.InstanceInformationList ?? []) {
           infos.push(info);
           show(info, details);
+          if (!ec2Instances && info.InstanceId?.startsWith('i-')) ec2Instances = askEc2();
         }
         nextToken = page.NextToken;
         if (nextToken) this.updateRow(id, { ...base, state: 'loading', instances: infos.length });
       } while (nextToken);
-      if (!ec2Instances && infos.some((info) => info.InstanceId?.startsWith('i-'))) ec2Instances = askEc2();
       const details = await ec2Instances;
       if (details instanceof Map && details.size) for (const info of infos) show(info, details);
       const count = infos.length;
@@ -673,8 +674,8 @@ interface ScanContext {
   seenKeys: Set<string>;
   seenRows: Set<string>;
   failedScopes: string[];
-  /** Account-regions the last scan (or the cache) found without managed nodes. */
-  knownEmpty: Set<string>;
+  /** Account-regions where the last scan (or the cache) found EC2 nodes. */
+  knownEc2: Set<string>;
   /** The credential scopes this scan used: the pool keeps only their clients. */
   credentialScopes: Set<string>;
   rowsDropped: boolean;

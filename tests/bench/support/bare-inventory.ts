@@ -100,24 +100,30 @@ export async function bareFirstRow(p: BarePortal): Promise<{ credentialsMs: numb
   }
 }
 
-/** One account-region: Session Manager's pages with EC2's alongside, as the scan asks them. */
+async function ec2Pages(ec2: EC2Client): Promise<void> {
+  let nextToken: string | undefined;
+  do nextToken = (await ec2.send(new DescribeInstancesCommand({ MaxResults: MAX_EC2, ...(nextToken ? { NextToken: nextToken } : {}) }))).NextToken;
+  while (nextToken);
+}
+
+/**
+ * One account-region of a first scan: Session Manager's pages, and EC2's alongside the rest once
+ * a page lists an EC2 node (the scan knows no region's nodes beforehand).
+ */
 async function scanRegion(p: BarePortal, region: string, credentials: AwsCredentialIdentity): Promise<number> {
   const ssm = new SSMClient({ region, endpoint: p.endpoint, credentials });
   const ec2 = new EC2Client({ region, endpoint: p.endpoint, credentials });
   try {
-    const ec2Pages = (async () => {
-      let nextToken: string | undefined;
-      do nextToken = (await ec2.send(new DescribeInstancesCommand({ MaxResults: MAX_EC2, ...(nextToken ? { NextToken: nextToken } : {}) }))).NextToken;
-      while (nextToken);
-    })();
+    let ec2Done: Promise<void> | undefined;
     let nodes = 0;
     let nextToken: string | undefined;
     do {
       const page = await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: MAX_NODES, ...(nextToken ? { NextToken: nextToken } : {}) }));
       nodes += page.InstanceInformationList?.length ?? 0;
+      if (!ec2Done && page.InstanceInformationList?.some((i) => i.InstanceId?.startsWith('i-'))) ec2Done = ec2Pages(ec2);
       nextToken = page.NextToken;
     } while (nextToken);
-    await ec2Pages;
+    await ec2Done;
     return nodes;
   } finally {
     ssm.destroy();

@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixtureInput } from '../../../emulator/fixture';
 import { startSignedInCore, type SignedInCore } from '../../support/signed-in-core';
+import { SPARSE_ACCOUNT, SPARSE_ORGANISATION } from './sparse-organisation';
 
 /**
- * Most of an organisation's regions hold no managed nodes. A refresh asks EC2 (for names and
- * tags) only where the last scan found some, and where nodes turn up; the first scan, knowing
- * nothing, asks everywhere alongside Session Manager.
+ * Most of an organisation's regions hold no managed nodes. A scan asks EC2 (for names and tags)
+ * only where the last scan found EC2 nodes, and where nodes turn up; the first scan, knowing
+ * nothing, only where Session Manager lists some (see first-scan-sparse.test.ts).
  */
-const ACCOUNT = '111122223333';
-const FIXTURE: FixtureInput = {
-  sso: { startUrl: 'https://d-1111111111.awsapps.com/start', region: 'eu-west-1' },
-  accounts: [{ id: ACCOUNT, name: 'sparse', roles: [{ name: 'Operator' }], regions: ['eu-west-1', 'us-east-1', 'eu-central-1'] }],
-  instances: [
-    { id: 'i-0aaaaaaaaaaaaaaa1', account: ACCOUNT, region: 'eu-west-1', name: 'web-1', tags: { Team: 'web' } },
-    { id: 'i-0aaaaaaaaaaaaaaa2', account: ACCOUNT, region: 'eu-west-1', name: 'web-2' },
-  ],
-};
+const ACCOUNT = SPARSE_ACCOUNT;
+const FIXTURE = SPARSE_ORGANISATION;
 
 describe('inventory refresh', () => {
   let world: SignedInCore;
@@ -39,7 +32,7 @@ describe('inventory refresh', () => {
   it('asks EC2 only where managed nodes were or turn up, and still names the new ones', async () => {
     const { core, emulator } = world;
     expect(core.inventory.list().map((i) => i.name).sort()).toEqual(['web-1', 'web-2']);
-    expect(ec2RegionsSince(0)).toEqual(new Set(['eu-west-1', 'us-east-1', 'eu-central-1']));
+    expect(ec2RegionsSince(0)).toEqual(new Set(['eu-west-1']));
 
     let from = emulator.control.calls().length;
     await core.inventory.scan();
