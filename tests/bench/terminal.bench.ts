@@ -260,8 +260,9 @@ export async function run(): Promise<BenchResult[]> {
     // Throughput: the remote prints MB megabytes of coloured lines, then a marker.
     const line = '0123456789abcdef'.repeat(4) + ' \x1b[32mgreen\x1b[0m \x1b[1;34mblue\x1b[0m';
     const yes = `yes '${line.split('\x1b').join("'$'\\e''")}'`;
-    const floodCommand = (mb: number) => `${yes} | head -c ${mb * 1_000_000}; echo; echo BENCH-"END"\r`;
-    const command = floodCommand(MB);
+    // Each flood ends with its own marker: the warm-up's, still on screen, must not end the next.
+    const floodCommand = (mb: number, tag: string) => `${yes} | head -c ${mb * 1_000_000}; echo; echo BENCH-"END"-${tag}\r`;
+    const command = floodCommand(MB, 'flood');
 
     // The producer alone: the same flood read by the core with nothing behind it (emulator, PTY
     // and data channel share this machine's cores, so this bounds what any renderer could get here).
@@ -276,7 +277,7 @@ export async function run(): Promise<BenchResult[]> {
     await producerUntil('$ ');
     const producerStart = performance.now();
     producerTab.write(Buffer.from(command));
-    await producerUntil('BENCH-END\r\n');
+    await producerUntil('BENCH-END-flood\r\n');
     const producerMBps = MB / ((performance.now() - producerStart) / 1000);
     await env.service.close(producerTab.id);
 
@@ -286,14 +287,14 @@ export async function run(): Promise<BenchResult[]> {
       await new Promise<void>((resolve) => {
         const sub = term.onWriteParsed(() => {
           const b = term.buffer.active;
-          if (b.getLine(b.baseY + b.cursorY - 1)?.translateToString(true) === 'BENCH-END') {
+          if (b.getLine(b.baseY + b.cursorY - 1)?.translateToString(true) === 'BENCH-END-warm') {
             sub.dispose();
             resolve();
           }
         });
         term.input(cmd, true);
       });
-    }, floodCommand(2));
+    }, floodCommand(2, 'warm'));
 
     const flood = await page.evaluate(async ({ cmd, limitMs }) => {
       const term = window.bastionlessTerminals!.terminal()!;
@@ -305,12 +306,12 @@ export async function run(): Promise<BenchResult[]> {
           const b = term.buffer.active;
           const lines: string[] = [];
           for (let y = 0; y < term.rows; y++) lines.push(b.getLine(b.baseY + y)?.translateToString(true) ?? '');
-          reject(new Error(`no BENCH-END after ${limitMs / 1000} s; screen:\n${lines.join('\n')}`));
+          reject(new Error(`no BENCH-END-flood after ${limitMs / 1000} s; screen:\n${lines.join('\n')}`));
         }, limitMs);
         const sub = term.onWriteParsed(() => {
           const b = term.buffer.active;
           for (let y = Math.max(0, b.cursorY - 2); y <= b.cursorY; y++) {
-            if (b.getLine(b.baseY + y)?.translateToString(true) === 'BENCH-END') {
+            if (b.getLine(b.baseY + y)?.translateToString(true) === 'BENCH-END-flood') {
               sub.dispose();
               resolve();
               return;
