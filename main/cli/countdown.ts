@@ -1,8 +1,10 @@
 import { describeCut, localClockTime, needsSignIn, warningKey, type CountdownItemInfo } from '../../preload/contract';
+import { createAnnouncer } from '../core/countdown/announcer';
 import type { SessionManagerPreferences } from '../core/countdown/model';
 import type { CountdownItemSource } from '../core/countdown/service';
 import { CountdownService } from '../core/countdown/service';
 import { signInFacts } from '../core/countdown/wiring';
+import type { CliContext } from './context';
 import type { CliCore } from './core';
 
 /**
@@ -58,6 +60,8 @@ export function watchCountdown(core: CliCore, options: CliCountdownOptions): Cli
   const clock = options.clock ?? localClockTime;
   const now = options.now ?? Date.now;
   const settings = () => core.preferences.current().preferences.countdown;
+  // The warning lead and the keepalive come from the app's settings: read them before counting.
+  const loaded = core.preferences.load().catch(() => undefined);
   const service = new CountdownService({
     items: () => {
       const item = options.item();
@@ -69,28 +73,35 @@ export function watchCountdown(core: CliCore, options: CliCountdownOptions): Cli
     settings,
     now,
   });
-  const told = new Set<string>();
+  // The desktop notifications' rule: each warning once, and again only after it went away.
+  const announce = createAnnouncer();
   service.on('changed', (info) => {
-    for (const item of info.items) {
-      if (!item.warning || told.has(warningKey(item))) continue;
-      told.add(warningKey(item));
-      options.tell(describeWarning(item, info.now, clock));
-    }
+    const fresh = new Set(announce(info).map((a) => a.key));
+    for (const item of info.items) if (item.warning && fresh.has(warningKey(item))) options.tell(describeWarning(item, info.now, clock));
   });
   const offAuth = core.aws.auth.onChange(() => service.signInChanged());
   return {
     async limits() {
       const scope = options.item()?.scope;
       if (!scope) return undefined;
-      await core.preferences.load();
+      await loaded;
       const prefs = await core.aws.sessionPreferences.get(scope).catch(() => undefined);
       if (!prefs) return undefined;
       return describeLimits(options.kind, prefs, settings().keepalive, now(), clock);
     },
-    refresh: () => service.refresh(),
+    refresh: () => void loaded.then(() => service.refresh()),
     dispose() {
       offAuth();
       service.dispose();
     },
   };
+}
+
+/** A command's tunnel: its limits once it listens, then its warnings, on stderr. */
+export async function watchTunnelCountdown(ctx: CliContext, item: () => CountdownItemSource | undefined): Promise<CliCountdown> {
+  const countdown = watchCountdown(ctx.core(), { kind: 'tunnel', item, tell: (line) => ctx.say(`bastionless: ${line}`) });
+  const limits = await countdown.limits().catch(() => undefined);
+  if (limits) ctx.say(limits);
+  countdown.refresh();
+  return countdown;
 }

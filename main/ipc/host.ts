@@ -59,11 +59,15 @@ export function createHostContext(options: HostOptions): HostContext {
   const core = createCoreServices({ version: readAppVersion(), emulator: options.emulator, ...(options.aws ? { aws: options.aws } : {}) });
   const events = new EventBus();
   const streams = new StreamRegistry();
+  /** Brings the window up on `view` (and a tab there). */
+  const show = (view: 'instances' | 'terminals' | 'tunnels' | 'login', tabId?: string) => {
+    events.emit('app.navigate', { view, ...(tabId ? { tabId } : {}) });
+    options.shellActions?.open();
+  };
   const activateMenuItem = (id: string): boolean => {
     // Windows and process lifetime belong to the host; without shellActions it handles them itself.
     if (id === 'app.open') {
-      events.emit('app.navigate', { view: 'instances' });
-      options.shellActions?.open();
+      show('instances');
       return options.shellActions !== undefined;
     }
     if (id === 'app.quit') {
@@ -86,25 +90,21 @@ export function createHostContext(options: HostOptions): HostContext {
     }
     if (id === 'signin.start') {
       // The sign-in screen is the Instances view while no source is signed in.
-      events.emit('app.navigate', { view: 'login' });
-      options.shellActions?.open();
+      show('login');
       return true;
     }
     // "Ending soon" entries: show the tab or tunnel AWS is about to cut, or sign in again.
     if (kind === 'tab.show' && arg) {
-      events.emit('app.navigate', { view: 'terminals', tabId: arg });
-      options.shellActions?.open();
+      show('terminals', arg);
       return true;
     }
     if (kind === 'tunnel.show' && arg) {
-      events.emit('app.navigate', { view: 'tunnels' });
-      options.shellActions?.open();
+      show('tunnels');
       return true;
     }
     if (kind === 'signin.source' && arg) {
       void core.auth.signIn(arg).catch((err: unknown) => options.log?.(`signin.source ${arg}: ${String(err)}`));
-      events.emit('app.navigate', { view: 'login' });
-      options.shellActions?.open();
+      show('login');
       return true;
     }
     if (kind === 'tunnel.stop' && arg) {

@@ -7,7 +7,7 @@ import { findTarget } from '../instances';
 import { onInterrupt } from '../signals';
 import { describeInstance } from '../target';
 import type { CountdownItemSource } from '../../core/countdown/service';
-import { watchCountdown, type CliCountdown } from '../countdown';
+import { watchTunnelCountdown, type CliCountdown } from '../countdown';
 
 /**
  * `bastionless forward`: the app's Tunnel (listener on 127.0.0.1, pooled mux sessions, session
@@ -15,19 +15,7 @@ import { watchCountdown, type CliCountdown } from '../countdown';
  * script can read it; the rest is for the person, on stderr.
  */
 
-/** What the countdown needs of the tunnel a command runs. */
-export type TunnelCountdownItem = () => CountdownItemSource | undefined;
-
-/** Starts the countdown of a command's tunnel: its limits once it listens, its warnings on stderr. */
-export async function tellTunnelCountdown(ctx: CliContext, item: TunnelCountdownItem): Promise<CliCountdown> {
-  const countdown = watchCountdown(ctx.core(), { kind: 'tunnel', item, tell: (line) => ctx.say(`bastionless: ${line}`) });
-  const limits = await countdown.limits().catch(() => undefined);
-  if (limits) ctx.say(limits);
-  countdown.refresh();
-  return countdown;
-}
-
-export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel, describe: string, item: TunnelCountdownItem): Promise<number> {
+export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel, describe: string, item: () => CountdownItemSource | undefined): Promise<number> {
   const stop = onInterrupt();
   let countdown: CliCountdown | undefined;
   try {
@@ -36,7 +24,7 @@ export async function runTunnelUntilInterrupted(ctx: CliContext, tunnel: Tunnel,
     const host = snap.bindAddress.includes(':') ? `[${snap.bindAddress}]` : snap.bindAddress;
     ctx.out(`${host}:${snap.localPort}`);
     ctx.say(`Forwarding ${host}:${snap.localPort} → ${describe}. Press Ctrl-C to stop.`);
-    countdown = await tellTunnelCountdown(ctx, item);
+    countdown = await watchTunnelCountdown(ctx, item);
     let lastError: string | null = null;
     tunnel.on('change', () => {
       countdown?.refresh();

@@ -8,8 +8,7 @@ import type { TunnelsArgs } from '../args';
 import type { CliContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { onInterrupt } from '../signals';
-import type { CliCountdown } from '../countdown';
-import { tellTunnelCountdown } from './forward';
+import { watchTunnelCountdown, type CliCountdown } from '../countdown';
 
 /**
  * `bastionless tunnels`: the app's saved profiles (same file, same TunnelService). `start` runs
@@ -104,7 +103,7 @@ export async function tunnels(ctx: CliContext, args: TunnelsArgs): Promise<numbe
     await writeFile(runFile, JSON.stringify({ pid: process.pid, profileId: profile.id, name: profile.name, address } satisfies RunFile), { mode: 0o600 });
     ctx.out(address);
     ctx.say(`Tunnel "${profile.name}" listening on ${address} → ${status.destination}. Press Ctrl-C to stop.`);
-    countdown = await tellTunnelCountdown(ctx, () => service.countdownItems().find((i) => i.id === profile.id));
+    countdown = await watchTunnelCountdown(ctx, () => service.countdownItems().find((i) => i.id === profile.id));
     service.on('changed', () => countdown?.refresh());
     await stop.promise;
     ctx.say('Stopping…');
