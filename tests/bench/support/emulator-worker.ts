@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startEmulator, type StartEmulatorOptions } from '../../../emulator/index';
+import type { FaultsPatch } from '../../../emulator/control';
 
 /**
  * The emulator on its own thread or in its own process, for benches that time our side: AWS does
@@ -7,7 +8,7 @@ import { startEmulator, type StartEmulatorOptions } from '../../../emulator/inde
  * loop. A thread is cheaper; a process is needed for PTY shells (node-pty cannot load in a worker
  * thread) and keeps the agent's PTY reads off our event loop, as on a real instance.
  */
-export type EmulatorWorkerRequest = { id: number; call: 'callCount' | 'callsByApi' | 'stop' };
+export type EmulatorWorkerRequest = { id: number; call: 'callCount' | 'callsByApi' | 'stop' } | { id: number; call: 'setFaults'; patch: FaultsPatch };
 export interface EmulatorWorkerReady {
   url: string;
   awsConfigSnippet: string;
@@ -56,7 +57,10 @@ link.onMessage(async (message) => {
     for (const c of apiCalls()) byApi[c.api] = (byApi[c.api] ?? 0) + 1;
     await link.post({ id: req.id, value: byApi });
   }
-  else if (req.call === 'stop') {
+  else if (req.call === 'setFaults' && req.patch) {
+    emulator.control.setFaults(req.patch);
+    await link.post({ id: req.id, value: 0 });
+  } else if (req.call === 'stop') {
     await emulator.stop();
     await link.post({ id: req.id, value: 0 });
     link.close();

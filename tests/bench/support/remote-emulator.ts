@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { SignInTarget } from '../../../emulator/sdk-login';
 import type { StartEmulatorOptions } from '../../../emulator/index';
+import type { FaultsPatch } from '../../../emulator/control';
 import type { EmulatorWorkerReady, EmulatorWorkerRequest, EmulatorWorkerStart } from './emulator-worker';
 
 /** The emulator off our event loop (see emulator-worker.ts). */
@@ -13,6 +14,8 @@ export interface RemoteEmulator extends EmulatorWorkerReady {
   callCount(): Promise<number>;
   /** The same, per API name (the emulator keeps the last 10,000 calls). */
   callsByApi(): Promise<Record<string, number>>;
+  /** The control API's setFaults, in the emulator's process. */
+  setFaults(patch: FaultsPatch): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,7 +72,7 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
   failed.catch(() => undefined);
   const first = await Promise.race([ready, failed]);
   let nextId = 1;
-  const ask = <T>(call: EmulatorWorkerRequest['call']): Promise<T> => {
+  const ask = <T>(call: EmulatorWorkerRequest['call'], patch?: FaultsPatch): Promise<T> => {
     const id = nextId++;
     return new Promise<T>((resolve) => {
       const onMessage = (m: unknown) => {
@@ -79,7 +82,7 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
         resolve(answer.value);
       };
       endpoint.on('message', onMessage);
-      endpoint.post({ id, call } satisfies EmulatorWorkerRequest);
+      endpoint.post({ id, call, ...(patch ? { patch } : {}) });
     });
   };
   const { sso } = options.fixture;
@@ -88,6 +91,7 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
     fixture: () => ({ sso }),
     callCount: () => ask<number>('callCount'),
     callsByApi: () => ask<Record<string, number>>('callsByApi'),
+    setFaults: async (patch) => void (await ask<number>('setFaults', patch)),
     async stop() {
       await ask<number>('stop');
       await endpoint.end();

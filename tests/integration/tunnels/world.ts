@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { startEmulator, type FixtureInput, type RunningEmulator } from '../../../emulator/index';
 import type { Pace } from '../../../emulator/context';
-import { emulatorRoleCredentials, signInToEmulator } from '../../../emulator/sdk-login';
+import { emulatorRoleCredentials, signInToEmulator, type SignInTarget } from '../../../emulator/sdk-login';
 import { createSessionService, type SessionService } from '../../../main/core/aws/sessions';
 import type { SessionTarget } from '../../../main/core/aws/target';
 import { createPortSessionOpener, type PortDestination, type PortSessionOpenerDeps } from '../../../main/core/tunnels/port-session-opener';
@@ -17,8 +17,8 @@ export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
 export const ROLE = 'Admin';
 
-export interface World {
-  emu: RunningEmulator;
+export interface World<E extends WorldEmulator = RunningEmulator> {
+  emu: E;
   sessions: SessionService;
   target(instanceId: string): SessionTarget;
   /** `deps` overrides the opener's (e.g. maxPayloadSize for the bench). */
@@ -28,15 +28,24 @@ export interface World {
 
 export type WorldInstance = NonNullable<FixtureInput['instances']>[number];
 
+/** What a world needs of its emulator: one here, or one in its own process (the benches). */
+export type WorldEmulator = SignInTarget & { stop(): Promise<void> };
+
+/** The fixture a world's emulator starts with. */
+export function worldFixture(instances: Array<Omit<WorldInstance, 'account' | 'region'>>): FixtureInput {
+  return {
+    sso: { startUrl: 'https://example.awsapps.com/start', region: REGION },
+    accounts: [{ id: ACCOUNT, name: 'test', roles: [{ name: ROLE }], regions: [REGION] }],
+    instances: instances.map((i) => ({ account: ACCOUNT, region: REGION, ...i })),
+  };
+}
+
 export async function startWorld(instances: Array<Omit<WorldInstance, 'account' | 'region'>>, pace: Pace = 'none'): Promise<World> {
-  const emu = await startEmulator({
-    fixture: {
-      sso: { startUrl: 'https://example.awsapps.com/start', region: REGION },
-      accounts: [{ id: ACCOUNT, name: 'test', roles: [{ name: ROLE }], regions: [REGION] }],
-      instances: instances.map((i) => ({ account: ACCOUNT, region: REGION, ...i })),
-    },
-    pace,
-  });
+  return worldOn(await startEmulator({ fixture: worldFixture(instances), pace }));
+}
+
+/** Signs in to `emu` with the real SDK and builds the SessionService the tunnel manager gets. */
+export async function worldOn<E extends WorldEmulator>(emu: E): Promise<World<E>> {
   const { accessToken } = await signInToEmulator(emu);
   const creds = await emulatorRoleCredentials(emu, accessToken, ACCOUNT, ROLE);
   const sessions = createSessionService({
