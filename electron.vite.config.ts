@@ -15,7 +15,7 @@ const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
  * which electron-builder copies into the app anyway. electron and node: built-ins are external
  * by electron-vite's own preset.
  */
-const NATIVE_MODULES = ['node-pty', '@napi-rs/keyring'];
+const NATIVE_MODULES = ['node-pty', '@napi-rs/keyring', 'bufferutil'];
 
 export default defineConfig({
   // Production builds carry no source maps (main, preload or renderer): see renderer/vite.config.ts.
