@@ -99,7 +99,9 @@ export class BastionlessCallError extends Error {
 
 /**
  * Bytes of unconsumed stream data the reader allows in flight before the writer must wait. Room
- * for a terminal's 1 MiB write being parsed plus the next one arriving meanwhile, so a flood does
- * not stall for a round trip after every write (at 512 KiB it did, in writes half as large).
+ * for a terminal's 1 MiB write being parsed, the next batch collecting, and what is still in the
+ * sockets meanwhile, so a flood's producer keeps running while xterm parses. At 2 MiB the core
+ * waited for credit for most of a 100 MB flood (2.8–3.8 s of 4–6 s) and xterm idled between
+ * writes; at 8 MiB it waited almost never (tests/bench/terminal.bench.ts).
  */
-export const STREAM_WINDOW_BYTES = 2 * 1024 * 1024;
+export const STREAM_WINDOW_BYTES = 8 * 1024 * 1024;
