@@ -100,8 +100,10 @@ export class BastionlessCallError extends Error {
 /**
  * Bytes of unconsumed stream data the reader allows in flight before the writer must wait. Room
  * for a terminal's 1 MiB write being parsed, the next batch collecting, and what is still in the
- * sockets meanwhile, so a flood's producer keeps running while xterm parses. At 2 MiB the core
- * waited for credit for most of a 100 MB flood (2.8–3.8 s of 4–6 s) and xterm idled between
- * writes; at 8 MiB it waited almost never (tests/bench/terminal.bench.ts).
+ * sockets meanwhile, so a flood's producer keeps running while xterm parses: at 2 MiB the core
+ * waited for credit for most of a 100 MB flood and xterm idled between writes (1.24-1.26× xterm
+ * alone's frames per MB; 0.99-1.01× at 4 MiB). Not more: every flooding tab's producer runs that
+ * much further ahead, and with four hidden tabs flooding the shown tab's echo p99 read 41-43 ms
+ * at 2 MiB, 61-63 ms at 4 MiB and 61-242 ms at 8 MiB (tests/bench/terminal.bench.ts).
  */
-export const STREAM_WINDOW_BYTES = 8 * 1024 * 1024;
+export const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
