@@ -51,6 +51,13 @@ export interface ReliabilityProfile {
   maxResendAttempts: number;
   /** Cap on a back-off resend interval (client). */
   maxBackoffMs: number;
+  /**
+   * Floor under the computed RTO. The data channel rides on TCP, so a message is lost only when
+   * the service drops it; under load, acks queue behind a full window and a loopback-sized RTO
+   * (srtt + 10 ms) fired resends of messages already on their way: a tenth of a fast upload's
+   * messages were sent twice. 200 ms is the spec's initial RTO (and Linux TCP's minimum).
+   */
+  minRtoMs: number;
   honourPublication: boolean;
   synOnFirst: boolean;
   /**
@@ -60,6 +67,9 @@ export interface ReliabilityProfile {
    */
   holdRefused: boolean;
 }
+
+/** §5.4 constants. */
+export const RTT = { initialSrtt: 100, initialRttvar: 0, initialRto: 200, granularity: 10, maxRto: 1000, tickMs: 100 } as const;
 
 export const PROFILES: Record<Role, ReliabilityProfile> = {
   client: {
@@ -76,6 +86,7 @@ export const PROFILES: Record<Role, ReliabilityProfile> = {
     rttSampling: 'karn',
     maxResendAttempts: 120,
     maxBackoffMs: 5000,
+    minRtoMs: RTT.initialRto,
     honourPublication: true,
     synOnFirst: false,
     holdRefused: true,
@@ -94,14 +105,12 @@ export const PROFILES: Record<Role, ReliabilityProfile> = {
     rttSampling: 'latest-send',
     maxResendAttempts: Infinity,
     maxBackoffMs: 1000,
+    minRtoMs: 0,
     honourPublication: true,
     synOnFirst: true,
     holdRefused: false,
   },
 };
-
-/** §5.4 constants. */
-export const RTT = { initialSrtt: 100, initialRttvar: 0, initialRto: 200, granularity: 10, maxRto: 1000, tickMs: 100 } as const;
 
 export interface ReliabilityHooks {
   /** Write one binary frame to the transport. Only called while the transport is up. */
@@ -468,7 +477,7 @@ export class ReliabilityEngine {
     const sample = Math.max(0, r);
     this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - sample);
     this.srtt = 0.875 * this.srtt + 0.125 * sample;
-    this.rto = Math.min(RTT.maxRto, this.srtt + Math.max(RTT.granularity, 4 * this.rttvar));
+    this.rto = Math.max(this.profile.minRtoMs, Math.min(RTT.maxRto, this.srtt + Math.max(RTT.granularity, 4 * this.rttvar)));
   }
 
   private windowOpen(): boolean {

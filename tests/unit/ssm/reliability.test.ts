@@ -245,6 +245,26 @@ describe('sending, acks and retransmission (§5.3, §5.4)', () => {
     expect(h.engine.stats().retransmits).toBe(4);
   });
 
+  it('client keeps its RTO at 200 ms or more however fast acks come; the agent follows the formula', () => {
+    const client = harness('client');
+    const agent = harness('agent');
+    for (const h of [client, agent]) {
+      for (let i = 0; i < 40; i++) {
+        h.engine.send(PayloadType.Output, Buffer.from('x'));
+        h.advance(1);
+        h.engine.receive(h.ackFor(i));
+      }
+    }
+    expect(agent.engine.stats().rtoMs).toBeLessThan(20);
+    expect(client.engine.stats().rtoMs).toBe(200);
+    // A message whose ack is 150 ms late is not resent by the client.
+    client.engine.send(PayloadType.Output, Buffer.from('late'));
+    client.advance(150);
+    client.engine.tick();
+    expect(client.dataSent().filter((m) => Buffer.from(m.payload).toString() === 'late')).toHaveLength(1);
+    expect(client.engine.stats().retransmits).toBe(0);
+  });
+
   it('client takes RTT samples only from never-retransmitted messages (Karn)', () => {
     const h = harness('client');
     h.engine.send(PayloadType.Output, Buffer.from('a'));
