@@ -8,7 +8,9 @@ import type { FaultsPatch } from '../../../emulator/control';
  * loop. A thread is cheaper; a process is needed for PTY shells (node-pty cannot load in a worker
  * thread) and keeps the agent's PTY reads off our event loop, as on a real instance.
  */
-export type EmulatorWorkerRequest = { id: number; call: 'callCount' | 'callsByApi' | 'stop' } | { id: number; call: 'setFaults'; patch: FaultsPatch };
+/** What the bench asks of the emulator; `id` pairs each answer with its request. */
+export type EmulatorWorkerCall = { call: 'callCount' | 'callsByApi' | 'stop' } | { call: 'setFaults'; patch: FaultsPatch };
+export type EmulatorWorkerRequest = EmulatorWorkerCall & { id: number };
 export interface EmulatorWorkerReady {
   url: string;
   awsConfigSnippet: string;

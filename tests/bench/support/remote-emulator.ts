@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { SignInTarget } from '../../../emulator/sdk-login';
 import type { StartEmulatorOptions } from '../../../emulator/index';
 import type { FaultsPatch } from '../../../emulator/control';
-import type { EmulatorWorkerReady, EmulatorWorkerRequest, EmulatorWorkerStart } from './emulator-worker';
+import type { EmulatorWorkerCall, EmulatorWorkerReady, EmulatorWorkerRequest, EmulatorWorkerStart } from './emulator-worker';
 
 /** The emulator off our event loop (see emulator-worker.ts). */
 export interface RemoteEmulator extends EmulatorWorkerReady {
@@ -72,7 +72,7 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
   failed.catch(() => undefined);
   const first = await Promise.race([ready, failed]);
   let nextId = 1;
-  const ask = <T>(call: EmulatorWorkerRequest['call'], patch?: FaultsPatch): Promise<T> => {
+  const ask = <T>(request: EmulatorWorkerCall): Promise<T> => {
     const id = nextId++;
     return new Promise<T>((resolve) => {
       const onMessage = (m: unknown) => {
@@ -82,18 +82,18 @@ export async function startRemoteEmulator(options: StartEmulatorOptions, where: 
         resolve(answer.value);
       };
       endpoint.on('message', onMessage);
-      endpoint.post({ id, call, ...(patch ? { patch } : {}) });
+      endpoint.post({ id, ...request } satisfies EmulatorWorkerRequest);
     });
   };
   const { sso } = options.fixture;
   return {
     ...first,
     fixture: () => ({ sso }),
-    callCount: () => ask<number>('callCount'),
-    callsByApi: () => ask<Record<string, number>>('callsByApi'),
-    setFaults: async (patch) => void (await ask<number>('setFaults', patch)),
+    callCount: () => ask<number>({ call: 'callCount' }),
+    callsByApi: () => ask<Record<string, number>>({ call: 'callsByApi' }),
+    setFaults: async (patch) => void (await ask<number>({ call: 'setFaults', patch })),
     async stop() {
-      await ask<number>('stop');
+      await ask<number>({ call: 'stop' });
       await endpoint.end();
     },
   };
