@@ -121,8 +121,12 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   let knownSources = '';
   unsubscribe.push(
     auth.onChange((sources) => {
-      // Signed out or expired: the discovery clients holding that source's credentials go now.
-      for (const s of sources) if (s.state !== 'signed-in') inventory.releaseClients(s.id);
+      // Signed out or expired: the role credentials kept in memory, and the discovery clients holding them, go now.
+      for (const s of sources) {
+        if (s.state === 'signed-in') continue;
+        credentialsService.forget(s.id);
+        inventory.releaseClients(s.id);
+      }
       const ids = sources.map((s) => s.id).sort().join('\n');
       if (ids === knownSources) return;
       knownSources = ids;

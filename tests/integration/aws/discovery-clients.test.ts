@@ -57,3 +57,26 @@ describe('discovery clients', () => {
     expect(core.inventory.heldClients).toBe(0);
   });
 });
+
+describe('signing out', () => {
+  let world: SignedInCore;
+  beforeAll(async () => {
+    // Role credentials that outlive the renewal margin, so they are served from memory.
+    world = await startSignedInCore({ fixture: { ...FIXTURE, faults: {} } });
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('drops the role credentials kept in memory: a shell, tunnel or doctor run started later must not ride on them', async () => {
+    const { core, emulator, sourceId } = world;
+    const forOperator = core.credentials({ sourceId, accountId: ACCOUNT, roleName: 'Operator' });
+    const first = await forOperator();
+    const fetched = () => emulator.control.calls().filter((c) => c.api === 'GetRoleCredentials').length;
+    const fetchedBefore = fetched();
+    expect((await forOperator()).accessKeyId).toBe(first.accessKeyId);
+    expect(fetched(), 'still signed in: served from memory').toBe(fetchedBefore);
+    await core.auth.signOut(sourceId);
+    await expect(forOperator()).rejects.toMatchObject({ name: 'AppError' });
+  });
+});
